@@ -1,0 +1,125 @@
+/* cli.c - option handling, config and database set-up shared by commands. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db.h"
+
+int hd_cli_common(hd_cli *cli, int opt, hd_err *err)
+{
+	switch (opt) {
+	case 'C':
+		cli->config_path = optarg;
+		return 1;
+	case 'D':
+		cli->db_path = optarg;
+		return 1;
+	case 'h':
+		fputs(cli->cmd->usage, stdout);
+		return 2;
+	case '?':
+	case ':':
+		return hd_err_set(err, HD_EUSAGE, "see 'huddle %s --help'", cli->cmd->name);
+	default:
+		return 0;
+	}
+}
+
+int hd_cli_usage_error(const hd_cli *cli, hd_err *err, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return hd_err_set(err, HD_EUSAGE, "%s (see 'huddle %s --help')", msg, cli->cmd->name);
+}
+
+int hd_cli_config(hd_cli *cli, hd_err *err)
+{
+	if (hd_config_load(&cli->cfg, cli->config_path, err)) {
+		cli->cfg_loaded = 1;
+		return err->code;
+	}
+	cli->cfg_loaded = 1;
+	if (cli->db_path) {
+		free(cli->cfg.database);
+		cli->cfg.database = hd_xstrdup(cli->db_path);
+	}
+	return 0;
+}
+
+int hd_cli_open(hd_cli *cli, int db_flags, hd_err *err)
+{
+	if (!cli->cfg_loaded && hd_cli_config(cli, err))
+		return err->code;
+	return hd_db_open(cli->cfg.database, db_flags, &cli->db, err);
+}
+
+void hd_cli_close(hd_cli *cli)
+{
+	if (cli->db)
+		sqlite3_close(cli->db);
+	cli->db = NULL;
+	if (cli->cfg_loaded)
+		hd_config_free(&cli->cfg);
+	cli->cfg_loaded = 0;
+}
+
+int hd_cli_period(const hd_cli *cli, const char *arg, hd_period *p, hd_err *err)
+{
+	int fs = cli->cfg.fiscal_year_start;
+	if (arg)
+		return hd_period_parse(arg, fs, p, err);
+	if (cli->cfg.period) {
+		if (hd_period_parse(cli->cfg.period, fs, p, err))
+			return hd_err_wrap(err, "%s: period: ", cli->cfg.path ? cli->cfg.path : "config");
+		return 0;
+	}
+	hd_period_quarter_of(hd_today(), fs, p);
+	return 0;
+}
+
+int hd_cli_as_of(const char *arg, const hd_period *p, int *as_of, hd_err *err)
+{
+	if (!arg) {
+		*as_of = hd_period_default_as_of(p);
+		return 0;
+	}
+	if (hd_date_parse(arg, as_of))
+		return hd_err_set(err, HD_EUSAGE, "bad --as-of '%s': write a date as YYYY-MM-DD", arg);
+	return 0;
+}
+
+void hd_progress_start(hd_progress *p, const char *label)
+{
+	p->label = label;
+	p->tty = isatty(2);
+	p->last = -1;
+}
+
+void hd_progress_update(void *ud, double fraction)
+{
+	hd_progress *p = ud;
+	int pct = (int)(fraction * 100);
+	if (!p->tty || pct == p->last)
+		return;
+	p->last = pct;
+	char bar[41];
+	int fill = pct * 40 / 100;
+	for (int i = 0; i < 40; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[40] = 0;
+	fprintf(stderr, "\r%-14s [%s] %3d%%", p->label, bar, pct);
+	fflush(stderr);
+}
+
+void hd_progress_done(hd_progress *p)
+{
+	if (p->tty && p->last >= 0)
+		fputs("\r\033[K", stderr);
+}

@@ -1,0 +1,68 @@
+/*
+ * cli.h - what every command shares: the common options, the config,
+ * the database, periods, and the progress bar.
+ */
+#ifndef HUDDLE_CLI_H
+#define HUDDLE_CLI_H
+
+#include <getopt.h>
+#include <sqlite3.h>
+
+#include "config.h"
+#include "err.h"
+#include "period.h"
+
+/* getopt_long entries every command accepts. */
+#define HD_COMMON_OPTIONS \
+	{ "config", required_argument, NULL, 'C' }, { "db", required_argument, NULL, 'D' }, \
+		{ "help", no_argument, NULL, 'h' }
+
+typedef struct hd_command {
+	const char *name;
+	const char *summary;
+	const char *usage; /* the whole --help text */
+	int (*run)(int argc, char **argv, hd_err *err);
+} hd_command;
+
+typedef struct hd_cli {
+	const hd_command *cmd;
+	const char *config_path, *db_path;
+	hd_config cfg;
+	int cfg_loaded;
+	sqlite3 *db;
+} hd_cli;
+
+/* Handles a common option (returns 1), --help (prints the usage and
+ * returns 2, meaning "done, exit 0"), or '?' (returns HD_EUSAGE).
+ * Returns 0 for options the command handles itself. */
+int hd_cli_common(hd_cli *cli, int opt, hd_err *err);
+
+/* Loads the config (applying --db); then opens the database. */
+int hd_cli_config(hd_cli *cli, hd_err *err);
+int hd_cli_open(hd_cli *cli, int db_flags, hd_err *err);
+void hd_cli_close(hd_cli *cli);
+
+/* The period named on the command line, else the config's, else the
+ * current quarter. */
+int hd_cli_period(const hd_cli *cli, const char *arg, hd_period *p, hd_err *err);
+/* --as-of, else the period's default. */
+int hd_cli_as_of(const char *arg, const hd_period *p, int *as_of, hd_err *err);
+
+/* Prints "huddle CMD: message" and the usage hint; returns HD_EUSAGE. */
+int hd_cli_usage_error(const hd_cli *cli, hd_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A progress bar on stderr, drawn only when stderr is a terminal. */
+typedef struct hd_progress {
+	const char *label;
+	int tty;
+	int last;
+} hd_progress;
+
+void hd_progress_start(hd_progress *p, const char *label);
+void hd_progress_update(void *p, double fraction); /* an hd_progress */
+void hd_progress_done(hd_progress *p);
+
+extern const hd_command hd_cmd_init, hd_cmd_demo, hd_cmd_eval, hd_cmd_explain, hd_cmd_check, hd_cmd_test;
+
+#endif

@@ -1,0 +1,107 @@
+/* cmd_check.c - huddle check: load and validate the rules, evaluate nothing. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "db.h"
+#include "engine.h"
+
+static int run(int argc, char **argv, hd_err *err);
+
+const hd_command hd_cmd_check = {
+	"check", "load and validate the rules without evaluating them",
+	"usage: huddle check [--list] [--rules PATH]...\n\n"
+	"Loads the configured rules and every --rules PATH and reports each problem as\n"
+	"file:line: message: Lua syntax, duplicate names, unknown or mistyped fields, and\n"
+	"metric SQL that does not prepare against the schema. Exits 3 if there is any.\n\n"
+	"  --list        list every rule and metric with its doc line\n"
+	"  --rules PATH  also load this rule file or folder\n",
+	run
+};
+
+static void list(const hd_rules *r)
+{
+	static const char *const kinds[] = { "rep", "team" };
+	printf("%-12s %-5s %-28s %-8s %s\n", "kind", "for", "name", "weight", "doc");
+	for (int i = 0; i < r->nrules; i++) {
+		const hd_rule *ru = &r->rules[i];
+		char w[32] = "";
+		if (ru->type == HD_SCORE)
+			snprintf(w, sizeof w, "%g", ru->weight);
+		else if (ru->type == HD_COACH)
+			snprintf(w, sizeof w, "%s", ru->severity);
+		printf("%-12s %-5s %-28s %-8s %s%s\n",
+		       ru->type == HD_SCORE ? "score" : ru->type == HD_RECOGNIZE ? "recognize" : "coach", kinds[ru->kind],
+		       ru->name, w, ru->doc ? ru->doc : "(no doc)", ru->disabled ? " [disabled]" : "");
+	}
+	for (int i = 0; i < r->nmetrics; i++) {
+		const hd_metric_def *m = &r->metrics[i];
+		printf("%-12s %-5s %-28s %-8s %s\n", "metric", kinds[m->kind], m->name, m->sql ? "sql" : "lua",
+		       m->doc ? m->doc : "(no doc)");
+	}
+}
+
+static int run(int argc, char **argv, hd_err *err)
+{
+	static const struct option opts[] = { HD_COMMON_OPTIONS,
+					      { "list", no_argument, NULL, 'l' },
+					      { "rules", required_argument, NULL, 'R' },
+					      { NULL, 0, NULL, 0 } };
+	hd_cli cli = { .cmd = &hd_cmd_check };
+	hd_strv extra = { 0 };
+	int opt, rc, do_list = 0;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		rc = hd_cli_common(&cli, opt, err);
+		if (rc < 0 || rc == 2) {
+			hd_strv_free(&extra);
+			return rc < 0 ? rc : 0;
+		}
+		if (opt == 'l')
+			do_list = 1;
+		else if (opt == 'R')
+			hd_strv_push(&extra, optarg);
+	}
+	if (optind < argc) {
+		hd_strv_free(&extra);
+		return hd_cli_usage_error(&cli, err, "unexpected argument '%s'", argv[optind]);
+	}
+	hd_engine e;
+	memset(&e, 0, sizeof e);
+	if ((rc = hd_cli_config(&cli, err)))
+		goto out;
+	/* SQL is prepared against the real database when there is one, else
+	 * against an empty one with the schema. */
+	struct stat sb;
+	rc = stat(cli.cfg.database, &sb) == 0 ? hd_db_open(cli.cfg.database, HD_DB_EXISTING, &cli.db, err)
+					       : hd_db_open_memory(&cli.db, err);
+	if (rc)
+		goto out;
+	rc = hd_engine_open(&e, &cli.cfg, cli.db, &extra, err);
+	if (!rc || rc == HD_EINPUT) {
+		int bad = rc == HD_EINPUT;
+		if (!bad)
+			bad = hd_metrics_check(&e) != 0;
+		for (int i = 0; i < e.rules.problems.n; i++)
+			printf("%s\n", e.rules.problems.v[i]);
+		for (int i = 0; i < e.rules.nrules; i++)
+			if (!e.rules.rules[i].doc)
+				printf("%s: warning: %s '%s' has no doc line\n", e.rules.rules[i].where,
+				       hd_rule_type_name(e.rules.rules[i].type), e.rules.rules[i].name);
+		if (bad) {
+			rc = hd_err_set(err, HD_EINPUT, "%d problem%s", e.rules.problems.n,
+					e.rules.problems.n == 1 ? "" : "s");
+		} else {
+			if (do_list)
+				list(&e.rules);
+			printf("ok: %d rule files, %d metrics, %d rules\n", e.rules.files.n, e.rules.nmetrics,
+			       e.rules.nrules);
+		}
+	}
+out:
+	hd_engine_close(&e);
+	hd_strv_free(&extra);
+	hd_cli_close(&cli);
+	return rc;
+}

@@ -1,0 +1,106 @@
+/* cmd_demo.c - huddle demo: fill a database with synthetic team data. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "db.h"
+#include "demo.h"
+
+static int run(int argc, char **argv, hd_err *err);
+
+const hd_command hd_cmd_demo = {
+	"demo", "fill a database with realistic, reproducible synthetic team data",
+	"usage: huddle demo [--db FILE] [--reps N] [--teams N] [--seed S] [--periods N] [--end QUARTER]\n\n"
+	"Creates the database if needed and fills every table with synthetic data: reps of\n"
+	"every kind a manager meets (stars, lone wolves, quiet helpers, busy reps with no\n"
+	"wins, declining and rising reps...), over N quarters ending with QUARTER.\n"
+	"The same seed, sizes and end give the same data, byte for byte.\n\n"
+	"  --reps N       reps to generate (default 60; up to 1000000)\n"
+	"  --teams N      teams (default: one per 10 reps, at least 1)\n"
+	"  --seed S       random seed (default 42)\n"
+	"  --periods N    quarters of history (default 4)\n"
+	"  --end QUARTER  the last quarter, like 2026-Q3 (default: the current one)\n",
+	run
+};
+
+/* A whole number in [lo, hi] from an option argument. */
+static int number(const hd_cli *cli, const char *opt, const char *s, long long lo, long long hi, long long *v,
+		  hd_err *err)
+{
+	char *end;
+	*v = strtoll(s, &end, 10);
+	if (!*s || *end || *v < lo || *v > hi)
+		return hd_cli_usage_error(cli, err, "%s wants a whole number from %lld to %lld, not '%s'", opt, lo,
+					  hi, s);
+	return 0;
+}
+
+static int run(int argc, char **argv, hd_err *err)
+{
+	static const struct option opts[] = { HD_COMMON_OPTIONS,
+					      { "reps", required_argument, NULL, 'r' },
+					      { "teams", required_argument, NULL, 't' },
+					      { "seed", required_argument, NULL, 's' },
+					      { "periods", required_argument, NULL, 'p' },
+					      { "end", required_argument, NULL, 'e' },
+					      { NULL, 0, NULL, 0 } };
+	hd_cli cli = { .cmd = &hd_cmd_demo };
+	long long reps = 60, teams = 0, seed = 42, periods = 4;
+	const char *end = NULL;
+	int opt, rc;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		rc = hd_cli_common(&cli, opt, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 2)
+			return 0;
+		if (rc == 1)
+			continue;
+		if ((opt == 'r' && number(&cli, "--reps", optarg, 1, 10000000, &reps, err)) ||
+		    (opt == 't' && number(&cli, "--teams", optarg, 1, 1000000, &teams, err)) ||
+		    (opt == 's' && number(&cli, "--seed", optarg, 0, 0x7fffffffffffffffLL, &seed, err)) ||
+		    (opt == 'p' && number(&cli, "--periods", optarg, 1, 40, &periods, err)))
+			return err->code;
+		if (opt == 'e')
+			end = optarg;
+	}
+	if (optind < argc)
+		return hd_cli_usage_error(&cli, err, "unexpected argument '%s'", argv[optind]);
+	if (!teams)
+		teams = reps / 10 > 0 ? reps / 10 : 1;
+	if (teams > reps)
+		return hd_cli_usage_error(&cli, err, "--teams (%lld) cannot exceed --reps (%lld)", teams, reps);
+	if ((rc = hd_cli_config(&cli, err)))
+		goto out;
+	hd_demo_opts o = { .reps = (int)reps, .teams = (int)teams, .seed = (uint64_t)seed, .periods = (int)periods };
+	if (end) {
+		if ((rc = hd_period_parse(end, cli.cfg.fiscal_year_start, &o.end, err)))
+			goto out;
+		if (o.end.kind != HD_PERIOD_QUARTER) {
+			rc = hd_cli_usage_error(&cli, err, "--end wants a quarter like 2026-Q3, not '%s'", end);
+			goto out;
+		}
+	} else {
+		hd_period_quarter_of(hd_today(), cli.cfg.fiscal_year_start, &o.end);
+	}
+	if ((rc = hd_cli_open(&cli, HD_DB_CREATE, err)))
+		goto out;
+	hd_progress bar;
+	hd_progress_start(&bar, "demo data");
+	o.progress = hd_progress_update;
+	o.progress_ud = &bar;
+	rc = hd_demo_generate(cli.db, &o, err);
+	hd_progress_done(&bar);
+	if (!rc) {
+		hd_period first = o.end;
+		for (int i = 1; i < o.periods; i++)
+			hd_period_prev(&first, &first);
+		printf("%s: %d reps in %d teams, %s to %s (seed %llu)\n", cli.cfg.database, o.reps, o.teams,
+		       first.label, o.end.label, (unsigned long long)o.seed);
+	}
+out:
+	hd_cli_close(&cli);
+	return rc;
+}

@@ -1,0 +1,404 @@
+/* config.c - reading and validating huddle.cfg with libconfig. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void hd_strv_push(hd_strv *s, const char *str)
+{
+	s->v = hd_xrealloc(s->v, sizeof *s->v * (size_t)(s->n + 1));
+	s->v[s->n++] = hd_xstrdup(str);
+}
+
+void hd_strv_free(hd_strv *s)
+{
+	for (int i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+char *hd_config_path(const hd_config *c, const char *p)
+{
+	if (p[0] == '/' || !c->dir || !strcmp(c->dir, "."))
+		return hd_xstrdup(p);
+	size_t n = strlen(c->dir) + strlen(p) + 2;
+	char *r = hd_xmalloc(n);
+	snprintf(r, n, "%s/%s", c->dir, p);
+	return r;
+}
+
+const hd_param *hd_config_param(const hd_config *c, const char *name)
+{
+	for (int i = 0; i < c->nparams; i++)
+		if (!strcmp(c->params[i].name, name))
+			return &c->params[i];
+	return NULL;
+}
+
+static int file_exists(const char *p)
+{
+	struct stat sb;
+	return stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+static int type_error(const hd_config *c, const config_setting_t *s, const char *what, hd_err *err)
+{
+	const char *name = config_setting_name(s);
+	return hd_err_set(err, HD_EINPUT, "%s:%d: '%s' must be %s", c->path,
+			  config_setting_source_line(s), name ? name : "(element)", what);
+}
+
+static void unknown_key(const hd_config *c, const config_setting_t *s, const char *where)
+{
+	hd_warn("%s:%d: unknown key '%s'%s%s (ignored; check the spelling)", c->path,
+		config_setting_source_line(s), config_setting_name(s), where ? " in " : "",
+		where ? where : "");
+}
+
+static int is_list(const config_setting_t *s)
+{
+	return config_setting_type(s) == CONFIG_TYPE_ARRAY || config_setting_type(s) == CONFIG_TYPE_LIST;
+}
+
+static int get_number(const config_setting_t *s, double *v)
+{
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		*v = (double)config_setting_get_int64(s);
+		return 0;
+	case CONFIG_TYPE_FLOAT:
+		*v = config_setting_get_float(s);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static int get_int(const hd_config *c, const config_setting_t *s, long long lo, long long hi,
+		   long long *v, hd_err *err)
+{
+	int t = config_setting_type(s);
+	char what[96];
+	snprintf(what, sizeof what, "an integer from %lld to %lld", lo, hi);
+	if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
+		return type_error(c, s, what, err);
+	*v = config_setting_get_int64(s);
+	if (*v < lo || *v > hi)
+		return type_error(c, s, what, err);
+	return 0;
+}
+
+static int get_string(const hd_config *c, const config_setting_t *s, char **out, hd_err *err)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return type_error(c, s, "a string", err);
+	free(*out);
+	*out = hd_xstrdup(config_setting_get_string(s));
+	return 0;
+}
+
+/* A list of strings; with `resolve` each becomes a path next to the file. */
+static int get_strings(const hd_config *c, const config_setting_t *s, int resolve, hd_strv *out,
+		       hd_err *err)
+{
+	if (!is_list(s))
+		return type_error(c, s, "a list of strings, like [ \"a\", \"b\" ]", err);
+	hd_strv_free(out);
+	for (int i = 0; i < config_setting_length(s); i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING)
+			return type_error(c, s, "a list of strings, like [ \"a\", \"b\" ]", err);
+		const char *v = config_setting_get_string(e);
+		if (resolve) {
+			char *p = hd_config_path(c, v);
+			hd_strv_push(out, p);
+			free(p);
+		} else {
+			hd_strv_push(out, v);
+		}
+	}
+	return 0;
+}
+
+static int read_sandbox(hd_config *c, const config_setting_t *g, hd_err *err)
+{
+	long long v;
+	for (int i = 0; i < config_setting_length(g); i++) {
+		const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+		const char *k = config_setting_name(s);
+		if (!strcmp(k, "instructions")) {
+			if (get_int(c, s, 1000, 1000000000000LL, &v, err))
+				return err->code;
+			c->sb_instructions = v;
+		} else if (!strcmp(k, "time_ms")) {
+			if (get_int(c, s, 1, 3600000, &v, err))
+				return err->code;
+			c->sb_time_ms = (int)v;
+		} else if (!strcmp(k, "memory_mb")) {
+			if (get_int(c, s, 4, 65536, &v, err))
+				return err->code;
+			c->sb_memory_mb = (int)v;
+		} else if (!strcmp(k, "sql_ms")) {
+			if (get_int(c, s, 1, 3600000, &v, err))
+				return err->code;
+			c->sb_sql_ms = (int)v;
+		} else {
+			unknown_key(c, s, "sandbox");
+		}
+	}
+	return 0;
+}
+
+static int read_rules(hd_config *c, const config_setting_t *g, hd_err *err)
+{
+	for (int i = 0; i < config_setting_length(g); i++) {
+		const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+		const char *k = config_setting_name(s);
+		if (!strcmp(k, "weights")) {
+			if (!config_setting_is_group(s))
+				return type_error(c, s, "a group of name = number", err);
+			int n = config_setting_length(s);
+			c->weights = hd_xcalloc((size_t)n, sizeof *c->weights);
+			for (int j = 0; j < n; j++) {
+				const config_setting_t *w = config_setting_get_elem(s, (unsigned)j);
+				double v;
+				if (get_number(w, &v) || !(v >= 0) || v > 1e9)
+					return type_error(c, w, "a number >= 0", err);
+				c->weights[c->nweights].name = hd_xstrdup(config_setting_name(w));
+				c->weights[c->nweights].line = config_setting_source_line(w);
+				c->weights[c->nweights++].weight = v;
+			}
+		} else if (!strcmp(k, "disabled")) {
+			if (get_strings(c, s, 0, &c->disabled, err))
+				return err->code;
+		} else if (!strcmp(k, "params")) {
+			if (!config_setting_is_group(s))
+				return type_error(c, s, "a group of name = value", err);
+			int n = config_setting_length(s);
+			c->params = hd_xcalloc((size_t)n, sizeof *c->params);
+			for (int j = 0; j < n; j++) {
+				const config_setting_t *p = config_setting_get_elem(s, (unsigned)j);
+				hd_param *hp = &c->params[c->nparams];
+				if (!get_number(p, &hp->num)) {
+					hp->type = CONFIG_TYPE_FLOAT;
+				} else if (config_setting_type(p) == CONFIG_TYPE_STRING) {
+					hp->type = CONFIG_TYPE_STRING;
+					hp->str = hd_xstrdup(config_setting_get_string(p));
+				} else if (config_setting_type(p) == CONFIG_TYPE_BOOL) {
+					hp->type = CONFIG_TYPE_BOOL;
+					hp->num = config_setting_get_bool(p);
+				} else {
+					return type_error(c, p, "a number, a string or a boolean", err);
+				}
+				hp->name = hd_xstrdup(config_setting_name(p));
+				c->nparams++;
+			}
+		} else {
+			unknown_key(c, s, "rules");
+		}
+	}
+	return 0;
+}
+
+static int read_output(hd_config *c, const config_setting_t *g, hd_err *err)
+{
+	for (int i = 0; i < config_setting_length(g); i++) {
+		const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+		const char *k = config_setting_name(s);
+		if (!strcmp(k, "format")) {
+			if (get_string(c, s, &c->format, err))
+				return err->code;
+		} else if (!strcmp(k, "leaderboard")) {
+			const char *v = config_setting_type(s) == CONFIG_TYPE_STRING
+						? config_setting_get_string(s)
+						: "";
+			if (strcmp(v, "named") && strcmp(v, "anonymous"))
+				return type_error(c, s, "\"named\" or \"anonymous\"", err);
+			c->anonymous = !strcmp(v, "anonymous");
+		} else {
+			unknown_key(c, s, "output");
+		}
+	}
+	return 0;
+}
+
+static int read_plugins(hd_config *c, const config_setting_t *g, hd_err *err)
+{
+	for (int i = 0; i < config_setting_length(g); i++) {
+		const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+		const char *k = config_setting_name(s);
+		if (!strcmp(k, "dirs")) {
+			if (get_strings(c, s, 1, &c->plugin_dirs, err))
+				return err->code;
+		} else if (!strcmp(k, "load")) {
+			if (get_strings(c, s, 0, &c->plugin_load, err))
+				return err->code;
+			c->plugin_load_set = 1;
+		} else if (!config_setting_is_group(s)) {
+			/* Groups are the plugins' own settings; anything else is a typo. */
+			unknown_key(c, s, "plugins");
+		}
+	}
+	return 0;
+}
+
+static int read_root(hd_config *c, hd_err *err)
+{
+	const config_setting_t *root = config_root_setting(&c->cfg);
+	long long v;
+	for (int i = 0; i < config_setting_length(root); i++) {
+		const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
+		const char *k = config_setting_name(s);
+		int rc = 0;
+		if (!strcmp(k, "database")) {
+			char *p = NULL;
+			rc = get_string(c, s, &p, err);
+			if (!rc) {
+				free(c->database);
+				c->database = hd_config_path(c, p);
+			}
+			free(p);
+		} else if (!strcmp(k, "period")) {
+			rc = get_string(c, s, &c->period, err);
+		} else if (!strcmp(k, "fiscal_year_start")) {
+			rc = get_int(c, s, 1, 12, &v, err);
+			c->fiscal_year_start = (int)v;
+		} else if (!strcmp(k, "scripts")) {
+			rc = get_strings(c, s, 1, &c->scripts, err);
+		} else if (!strcmp(k, "sandbox") || !strcmp(k, "rules") || !strcmp(k, "output") ||
+			   !strcmp(k, "plugins")) {
+			if (!config_setting_is_group(s))
+				return type_error(c, s, "a group { ... }", err);
+			rc = !strcmp(k, "sandbox") ? read_sandbox(c, s, err)
+			     : !strcmp(k, "rules") ? read_rules(c, s, err)
+			     : !strcmp(k, "output") ? read_output(c, s, err)
+						    : read_plugins(c, s, err);
+		} else {
+			unknown_key(c, s, NULL);
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The scripts folder that ships with huddle: next to an installed binary,
+ * else the source tree it was built from. */
+static char *default_scripts(void)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 64);
+	if (n > 0) {
+		exe[n] = 0;
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			strcpy(slash, "/../share/huddle/scripts");
+			struct stat sb;
+			if (stat(exe, &sb) == 0 && S_ISDIR(sb.st_mode))
+				return hd_xstrdup(exe);
+		}
+	}
+	return hd_xstrdup(HUDDLE_SOURCE_DATADIR "/scripts");
+}
+
+static void set_defaults(hd_config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->dir = hd_xstrdup(".");
+	c->database = hd_xstrdup("huddle.db");
+	c->fiscal_year_start = 1;
+	c->sb_instructions = 1000000;
+	c->sb_time_ms = 1000;
+	c->sb_memory_mb = 64;
+	c->sb_sql_ms = 2000;
+	char *d = default_scripts();
+	hd_strv_push(&c->scripts, d);
+	free(d);
+	config_init(&c->cfg);
+}
+
+/* The config's `scripts` may name the bundled rule set by its folder name
+ * ("scripts"); a relative entry that is not next to the file is looked
+ * up there. */
+static void resolve_scripts(hd_config *c)
+{
+	char *d = default_scripts();
+	char *base = strrchr(d, '/');
+	for (int i = 0; i < c->scripts.n; i++) {
+		struct stat sb;
+		if (stat(c->scripts.v[i], &sb) == 0)
+			continue;
+		const char *tail = strrchr(c->scripts.v[i], '/');
+		tail = tail ? tail + 1 : c->scripts.v[i];
+		if (base && !strcmp(tail, base + 1)) {
+			free(c->scripts.v[i]);
+			c->scripts.v[i] = hd_xstrdup(d);
+		}
+	}
+	free(d);
+}
+
+int hd_config_load(hd_config *c, const char *explicit_path, hd_err *err)
+{
+	set_defaults(c);
+	char xdg[4096];
+	const char *path = explicit_path;
+	if (!path && file_exists("huddle.cfg"))
+		path = "huddle.cfg";
+	if (!path) {
+		const char *x = getenv("XDG_CONFIG_HOME");
+		const char *home = getenv("HOME");
+		if (x && *x)
+			snprintf(xdg, sizeof xdg, "%s/huddle/huddle.cfg", x);
+		else if (home && *home)
+			snprintf(xdg, sizeof xdg, "%s/.config/huddle/huddle.cfg", home);
+		else
+			xdg[0] = 0;
+		if (xdg[0] && file_exists(xdg))
+			path = xdg;
+	}
+	if (!path)
+		return 0;
+	if (!file_exists(path))
+		return hd_err_set(err, HD_EINPUT, "%s: no such config file", path);
+	c->path = hd_xstrdup(path);
+	free(c->dir);
+	const char *slash = strrchr(path, '/');
+	c->dir = slash ? strndup(path, (size_t)(slash - path == 0 ? 1 : slash - path)) : hd_xstrdup(".");
+	if (!config_read_file(&c->cfg, path)) {
+		const char *f = config_error_file(&c->cfg);
+		return hd_err_set(err, HD_EINPUT, "%s:%d: %s", f ? f : path, config_error_line(&c->cfg),
+				  config_error_text(&c->cfg));
+	}
+	if (read_root(c, err))
+		return err->code;
+	resolve_scripts(c);
+	return 0;
+}
+
+void hd_config_free(hd_config *c)
+{
+	free(c->path);
+	free(c->dir);
+	free(c->database);
+	free(c->period);
+	hd_strv_free(&c->scripts);
+	hd_strv_free(&c->plugin_dirs);
+	hd_strv_free(&c->plugin_load);
+	for (int i = 0; i < c->nweights; i++)
+		free(c->weights[i].name);
+	free(c->weights);
+	hd_strv_free(&c->disabled);
+	for (int i = 0; i < c->nparams; i++) {
+		free(c->params[i].name);
+		free(c->params[i].str);
+	}
+	free(c->params);
+	free(c->format);
+	config_destroy(&c->cfg);
+}

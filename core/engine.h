@@ -1,0 +1,112 @@
+/*
+ * engine.h - one evaluation context: config, database, Lua host, rules,
+ * subjects and the metric memo, for one period and as-of date.
+ *
+ * The flow: hd_engine_open (build the Lua host, load and configure the
+ * rules) -> hd_engine_prepare (period, as-of, subjects) -> hd_eval_run
+ * (eval.h) -> reporters and the store read the result -> hd_engine_close.
+ */
+#ifndef HUDDLE_ENGINE_H
+#define HUDDLE_ENGINE_H
+
+#include <sqlite3.h>
+
+#include "config.h"
+#include "err.h"
+#include "lhost.h"
+#include "period.h"
+#include "rules.h"
+#include "subjects.h"
+
+#define HD_MAX_PERIODS 8 /* m, m.prev, m.prev.prev, ... */
+#define HD_MAX_TRACE 256
+
+/* One period the metrics are computed for; ctx 0 is the run's period. */
+typedef struct hd_pctx {
+	hd_period period;
+	int as_of;
+	char start[11], stop[11], as_of_iso[11];
+	double **values;	/* [metric][subject], NaN for nil; NULL until computed */
+	unsigned char **state;	/* Lua metrics: [metric][subject] 0 new, 1 computing, 2 done */
+} hd_pctx;
+
+/* A metric read recorded while explaining a subject. */
+typedef struct hd_read {
+	int metric, ctx;
+	double value; /* NaN for nil */
+} hd_read;
+
+typedef struct hd_engine {
+	const hd_config *cfg;
+	sqlite3 *db;
+	hd_lua lua;
+	hd_rules rules;
+	hd_subjects subj;
+	hd_pctx ctx[HD_MAX_PERIODS];
+	int nctx;
+	int cur[2];	    /* subject under evaluation, per hd_kind; -1 none */
+	int cached[2];	    /* subject whose Lua object is cached, per kind */
+	int cached_ref[2];  /* registry refs of those objects */
+	int names_ref;	    /* registry ref: metric name -> index */
+	double sql_deadline; /* for the progress handler of rule SQL */
+	/* Tracing for explain: reads of subject trace_subject of trace_kind. */
+	int trace_kind, trace_subject;
+	hd_read trace[HD_MAX_TRACE];
+	int ntrace;
+} hd_engine;
+
+/* Builds the Lua host on db (owned by the caller) and loads the config's
+ * scripts plus extra_rules (may be NULL).  On HD_EINPUT the rule problems
+ * are in e->rules.problems.  Close with hd_engine_close even on failure. */
+int hd_engine_open(hd_engine *e, const hd_config *cfg, sqlite3 *db, const hd_strv *extra_rules,
+		   hd_err *err);
+
+/* Sets the period and as-of date and loads the subjects. */
+int hd_engine_prepare(hd_engine *e, const hd_period *p, int as_of, hd_err *err);
+
+void hd_engine_close(hd_engine *e);
+
+/* Metrics (metrics.c) ------------------------------------------------ */
+
+/* Registers the m views' metatable and the metric name index. */
+void hd_metrics_install(hd_engine *e);
+/* Pushes the view of metrics of kind for period ctx (0 = the run's). */
+void hd_metrics_push_view(hd_engine *e, hd_kind kind, int ctx);
+/* The ctx and kind of a view at idx, or -1 when it is not a view. */
+int hd_metrics_view_ctx(lua_State *L, int idx, hd_kind *kind);
+/* Reads metric for subject in ctx, computing it on first use.  Must run
+ * inside a protected call: failures raise a Lua error.  Returns the
+ * value, NaN for nil. */
+double hd_metric_get(hd_engine *e, int metric, int ctx, int subject);
+/* Looks up a metric name for a read from a rule of kind; raises a Lua
+ * error that names the closest known metric when there is none. */
+int hd_metric_lookup(hd_engine *e, const char *name, hd_kind kind);
+/* Prepares every SQL metric against the schema without running it;
+ * problems go to e->rules.problems. */
+int hd_metrics_check(hd_engine *e);
+/* Prepares rule SQL under the read-only authorizer (writes, ATTACH,
+ * PRAGMA and extension loading refused).  Returns 0, or -1 with the
+ * reason in msg. */
+int hd_rule_sql_prepare(hd_engine *e, const char *sql, sqlite3_stmt **st, char *msg, size_t n);
+/* Binds the period parameters of ctx and rules.params by name; with
+ * the table at index `extra` (0 for none) its entries as well.  Returns
+ * 0, or -1 with the reason in msg. */
+int hd_rule_sql_bind(hd_engine *e, sqlite3_stmt *st, int ctx, int extra, char *msg, size_t n);
+/* Arms sandbox.sql_ms for the statement about to be stepped. */
+void hd_rule_sql_arm(hd_engine *e);
+/* Makes sure period ctx exists (m.prev...); ctx < HD_MAX_PERIODS. */
+void hd_engine_ctx(hd_engine *e, int ctx);
+
+/* The huddle.* library and subject objects (lapi.c) ------------------ */
+
+/* Installs the global huddle table. */
+void hd_lapi_install(hd_engine *e);
+/* Pushes the Lua object of a rep or team; the current subject's is
+ * cached for the duration of its evaluation. */
+void hd_lapi_push_subject(hd_engine *e, hd_kind kind, int index);
+/* Sets the subject under evaluation (index -1 clears it). */
+void hd_lapi_set_current(hd_engine *e, hd_kind kind, int index);
+/* Refreshes huddle.period and huddle.as_of after hd_engine_prepare. */
+void hd_lapi_set_period(hd_engine *e);
+
+#endif

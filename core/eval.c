@@ -1,0 +1,292 @@
+/* eval.c - running the rules over every subject, then scores and ranks. */
+#include "eval.h"
+
+#include <lauxlib.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The enabled rules of one kind, split by type, in definition order. */
+typedef struct plan {
+	const hd_rule **scores, **recs, **coach;
+	int nscores, nrecs, ncoach;
+} plan;
+
+static void plan_build(const hd_rules *rs, hd_kind kind, plan *p)
+{
+	memset(p, 0, sizeof *p);
+	size_t n = (size_t)(rs->nrules ? rs->nrules : 1);
+	p->scores = hd_xmalloc(sizeof *p->scores * n);
+	p->recs = hd_xmalloc(sizeof *p->recs * n);
+	p->coach = hd_xmalloc(sizeof *p->coach * n);
+	for (int i = 0; i < rs->nrules; i++) {
+		const hd_rule *r = &rs->rules[i];
+		if (r->kind != kind || r->disabled)
+			continue;
+		if (r->type == HD_SCORE)
+			p->scores[p->nscores++] = r;
+		else if (r->type == HD_RECOGNIZE)
+			p->recs[p->nrecs++] = r;
+		else
+			p->coach[p->ncoach++] = r;
+	}
+}
+
+static void plan_free(plan *p)
+{
+	free(p->scores);
+	free(p->recs);
+	free(p->coach);
+}
+
+/* Per-subject scratch, copied into the result's arena when done. */
+typedef struct scratch {
+	hd_item *items;
+	hd_rule_error *errs;
+	hd_explained *expl;
+	int nitems, nerrs, nexpl, cap;
+} scratch;
+
+static void add_error(hd_result *res, scratch *s, const hd_rule *r, const hd_lua_error *le)
+{
+	s->errs[s->nerrs++] = (hd_rule_error){ r->name, hd_arena_strdup(&res->arena, le->where[0] ? le->where : r->where),
+					      hd_arena_strdup(&res->arena, le->message) };
+}
+
+static void add_explained(hd_engine *e, hd_result *res, scratch *s, const hd_rule *r, int fired, int failed)
+{
+	hd_explained *x = &s->expl[s->nexpl++];
+	x->rule = r;
+	x->fired = fired;
+	x->failed = failed;
+	x->nreads = e->ntrace;
+	x->reads = hd_arena_alloc(&res->arena, sizeof *x->reads * (size_t)(e->ntrace ? e->ntrace : 1));
+	memcpy(x->reads, e->trace, sizeof *x->reads * (size_t)e->ntrace);
+}
+
+/* Pushes the rule's function, the subject and its metric view. */
+static void push_call(hd_engine *e, const hd_rule *r, hd_kind kind, int idx)
+{
+	lua_rawgeti(e->lua.L, LUA_REGISTRYINDEX, r->fn_ref);
+	hd_lapi_push_subject(e, kind, idx);
+	hd_metrics_push_view(e, kind, 0);
+}
+
+static void run_score(hd_engine *e, hd_result *res, scratch *s, const hd_rule *r, hd_kind kind, int idx,
+		      hd_component *c, int traced)
+{
+	lua_State *L = e->lua.L;
+	hd_lua_error le;
+	c->rule = r;
+	e->ntrace = 0;
+	push_call(e, r, kind, idx);
+	if (hd_lua_call(&e->lua, 2, 2, &le)) {
+		add_error(res, s, r, &le);
+		if (traced)
+			add_explained(e, res, s, r, 0, 1);
+		return;
+	}
+	int t = lua_type(L, -2);
+	double v = lua_tonumber(L, -2);
+	if (t == LUA_TNUMBER && isfinite(v)) {
+		c->has_value = 1;
+		c->raw = v;
+		c->value = v < 0 ? 0 : v > 1 ? 1 : v;
+		if (lua_type(L, -1) == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER)
+			c->why = hd_arena_strdup(&res->arena, lua_tostring(L, -1));
+	} else if (t != LUA_TNIL) {
+		snprintf(le.where, sizeof le.where, "%s", r->where);
+		if (t == LUA_TNUMBER)
+			snprintf(le.message, sizeof le.message, "score returned %s; it must be a number in [0, 1] or nil",
+				 isnan(v) ? "NaN" : "an infinity");
+		else
+			snprintf(le.message, sizeof le.message,
+				 "score returned a %s; it must be a number in [0, 1] or nil", lua_typename(L, t));
+		add_error(res, s, r, &le);
+	}
+	lua_pop(L, 2);
+	if (traced)
+		add_explained(e, res, s, r, c->has_value, t != LUA_TNIL && !c->has_value);
+}
+
+/* A recognition or trigger: when(), then its text.  Returns 1 if fired. */
+static int run_when(hd_engine *e, hd_result *res, scratch *s, const hd_rule *r, hd_kind kind, int idx,
+		    int expand_ref, int traced)
+{
+	lua_State *L = e->lua.L;
+	hd_lua_error le;
+	e->ntrace = 0;
+	push_call(e, r, kind, idx);
+	if (hd_lua_call(&e->lua, 2, 1, &le)) {
+		add_error(res, s, r, &le);
+		if (traced)
+			add_explained(e, res, s, r, 0, 1);
+		return 0;
+	}
+	if (!lua_toboolean(L, -1)) {
+		lua_pop(L, 1);
+		if (traced)
+			add_explained(e, res, s, r, 0, 0);
+		return 0;
+	}
+	if (lua_type(L, -1) != LUA_TSTRING) {
+		lua_pop(L, 1);
+		lua_pushstring(L, r->text ? r->text : r->doc ? r->doc : r->name);
+	}
+	/* stack: template */
+	lua_rawgeti(L, LUA_REGISTRYINDEX, expand_ref);
+	lua_insert(L, -2);
+	hd_lapi_push_subject(e, kind, idx);
+	hd_metrics_push_view(e, kind, 0);
+	if (hd_lua_call(&e->lua, 3, 1, &le)) {
+		add_error(res, s, r, &le);
+		if (traced)
+			add_explained(e, res, s, r, 0, 1);
+		return 0;
+	}
+	s->items[s->nitems++] = (hd_item){ r, hd_arena_strdup(&res->arena, lua_tostring(L, -1)) };
+	lua_pop(L, 1);
+	if (traced)
+		add_explained(e, res, s, r, 1, 0);
+	return 1;
+}
+
+static void *arena_copy(hd_arena *a, const void *p, size_t size, int n)
+{
+	if (!n)
+		return NULL;
+	return memcpy(hd_arena_alloc(a, size * (size_t)n), p, size * (size_t)n);
+}
+
+static void eval_subject(hd_engine *e, hd_result *res, const plan *p, hd_kind kind, int idx, hd_scorecard *card,
+			 scratch *s, int expand_ref)
+{
+	int traced = kind == (hd_kind)e->trace_kind && idx == e->trace_subject;
+	s->nitems = s->nerrs = s->nexpl = 0;
+	hd_lapi_set_current(e, kind, idx);
+	card->kind = kind;
+	card->index = idx;
+	card->comps = hd_arena_alloc(&res->arena, sizeof *card->comps * (size_t)(p->nscores ? p->nscores : 1));
+	card->ncomps = p->nscores;
+	double wsum = 0, sum = 0;
+	for (int i = 0; i < p->nscores; i++) {
+		hd_component *c = &card->comps[i];
+		run_score(e, res, s, p->scores[i], kind, idx, c, traced);
+		if (c->has_value) {
+			wsum += c->rule->weight;
+			sum += c->rule->weight * c->value;
+		}
+	}
+	card->has_score = wsum > 0;
+	card->score = wsum > 0 ? 100 * sum / wsum : 0;
+	for (int i = 0; i < p->nrecs; i++)
+		run_when(e, res, s, p->recs[i], kind, idx, expand_ref, traced);
+	card->nrecs = s->nitems;
+	for (int i = 0; i < p->ncoach; i++)
+		run_when(e, res, s, p->coach[i], kind, idx, expand_ref, traced);
+	card->ncoach = s->nitems - card->nrecs;
+	card->recs = arena_copy(&res->arena, s->items, sizeof *s->items, card->nrecs);
+	card->coach = arena_copy(&res->arena, s->items + card->nrecs, sizeof *s->items, card->ncoach);
+	card->errs = arena_copy(&res->arena, s->errs, sizeof *s->errs, s->nerrs);
+	card->nerrs = s->nerrs;
+	card->explained = arena_copy(&res->arena, s->expl, sizeof *s->expl, s->nexpl);
+	card->nexplained = s->nexpl;
+	res->nerrors += s->nerrs;
+	hd_lapi_set_current(e, kind, -1);
+}
+
+static void rank_cards(hd_scorecard *cards, int n, int *order, const hd_subjects *teams_of)
+{
+	double *score = hd_xmalloc(sizeof *score * (size_t)(n ? n : 1));
+	int *has = hd_xmalloc(sizeof *has * (size_t)(n ? n : 1));
+	int64_t *ids = hd_xmalloc(sizeof *ids * (size_t)(n ? n : 1));
+	int *rank = hd_xmalloc(sizeof *rank * (size_t)(n ? n : 1));
+	for (int i = 0; i < n; i++) {
+		score[i] = cards[i].score;
+		has[i] = cards[i].has_score;
+		ids[i] = cards[i].id;
+	}
+	hd_rank(score, has, ids, n, rank, order);
+	for (int i = 0; i < n; i++)
+		cards[i].rank = rank[i];
+	for (int t = 0; teams_of && t < teams_of->nteams; t++) {
+		/* Within each team: rank the members' scores among themselves. */
+		const hd_team_info *ti = &teams_of->teams[t];
+		for (int k = 0; k < ti->nmembers; k++) {
+			const hd_scorecard *c = &cards[ti->members[k]];
+			score[k] = c->score;
+			has[k] = c->has_score;
+			ids[k] = c->id;
+		}
+		hd_rank(score, has, ids, ti->nmembers, rank, NULL);
+		for (int k = 0; k < ti->nmembers; k++)
+			cards[ti->members[k]].team_rank = rank[k];
+	}
+	free(score);
+	free(has);
+	free(ids);
+	free(rank);
+}
+
+int hd_eval_run(hd_engine *e, hd_result *res, void (*progress)(void *, double), void *ud, hd_err *err)
+{
+	lua_State *L = e->lua.L;
+	const hd_subjects *sj = &e->subj;
+	memset(res, 0, sizeof *res);
+	res->period = e->ctx[0].period;
+	memcpy(res->start, e->ctx[0].start, 11);
+	memcpy(res->stop, e->ctx[0].stop, 11);
+	memcpy(res->as_of, e->ctx[0].as_of_iso, 11);
+	snprintf(res->rules_hash, sizeof res->rules_hash, "%016llx", e->rules.hash);
+	res->nreps = sj->nreps;
+	res->nteams = sj->nteams;
+	res->reps = hd_xcalloc((size_t)(sj->nreps ? sj->nreps : 1), sizeof *res->reps);
+	res->teams = hd_xcalloc((size_t)(sj->nteams ? sj->nteams : 1), sizeof *res->teams);
+	res->rep_order = hd_xmalloc(sizeof(int) * (size_t)(sj->nreps ? sj->nreps : 1));
+	res->team_order = hd_xmalloc(sizeof(int) * (size_t)(sj->nteams ? sj->nteams : 1));
+
+	lua_pushlightuserdata(L, e);
+	lua_pushcclosure(L, hd_template_expand, 1);
+	int expand_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	scratch s = { 0 };
+	s.cap = e->rules.nrules + 1;
+	s.items = hd_xmalloc(sizeof *s.items * (size_t)s.cap);
+	s.errs = hd_xmalloc(sizeof *s.errs * (size_t)s.cap * 2);
+	s.expl = hd_xmalloc(sizeof *s.expl * (size_t)s.cap);
+
+	plan p;
+	plan_build(&e->rules, HD_REP, &p);
+	int total = sj->nreps + sj->nteams, step = total / 100 + 1;
+	for (int i = 0; i < sj->nreps; i++) {
+		hd_scorecard *c = &res->reps[i];
+		c->id = sj->reps[i].id;
+		c->name = sj->reps[i].name;
+		c->team = sj->teams[sj->reps[i].team].name;
+		c->team_index = sj->reps[i].team;
+		eval_subject(e, res, &p, HD_REP, i, c, &s, expand_ref);
+		if (progress && i % step == 0)
+			progress(ud, (double)i / total);
+	}
+	plan_free(&p);
+	plan_build(&e->rules, HD_TEAM, &p);
+	for (int i = 0; i < sj->nteams; i++) {
+		hd_scorecard *c = &res->teams[i];
+		c->id = sj->teams[i].id;
+		c->name = sj->teams[i].name;
+		c->members = sj->teams[i].nmembers;
+		c->team_index = i;
+		eval_subject(e, res, &p, HD_TEAM, i, c, &s, expand_ref);
+	}
+	plan_free(&p);
+	luaL_unref(L, LUA_REGISTRYINDEX, expand_ref);
+	free(s.items);
+	free(s.errs);
+	free(s.expl);
+
+	rank_cards(res->reps, res->nreps, res->rep_order, sj);
+	rank_cards(res->teams, res->nteams, res->team_order, NULL);
+	if (progress)
+		progress(ud, 1.0);
+	(void)err;
+	return 0;
+}

@@ -1,0 +1,23 @@
+/*
+ * eval.h - evaluating every subject of a prepared engine.
+ */
+#ifndef HUDDLE_EVAL_H
+#define HUDDLE_EVAL_H
+
+#include "engine.h"
+#include "result.h"
+
+/* Runs every enabled rule for every rep, then every team, computes the
+ * scores and ranks, and fills res (the caller frees it with
+ * hd_result_free).  A rule that fails is recorded for its subject and
+ * the run goes on; only host failures return an error.  When
+ * e->trace_subject >= 0, the reads and outcomes of each rule for that
+ * subject are kept in its scorecard's `explained`.  progress, if not
+ * NULL, is told the fraction done now and then. */
+int hd_eval_run(hd_engine *e, hd_result *res, void (*progress)(void *, double), void *ud, hd_err *err);
+
+/* Expands ${x} in a message for the subject at the top of the stack of
+ * a rule call; registered as a C function so metric reads are protected. */
+int hd_template_expand(lua_State *L);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * rules.h - the rule registry: what metric, score, recognize and coach
+ * define when the rule files run.
+ *
+ * Loading runs each file once in the sandbox; the definition functions
+ * validate their table and record the rule here, its Lua functions kept
+ * as references in the registry.  Nothing is evaluated yet.
+ */
+#ifndef HUDDLE_RULES_H
+#define HUDDLE_RULES_H
+
+#include "config.h"
+#include "err.h"
+#include "lhost.h"
+
+typedef enum { HD_REP = 0, HD_TEAM = 1 } hd_kind;
+typedef enum { HD_SCORE, HD_RECOGNIZE, HD_COACH } hd_rule_type;
+
+typedef struct hd_metric_def {
+	char *name, *doc, *sql;
+	char where[256];
+	hd_kind kind;
+	int fn_ref;	 /* LUA_NOREF for SQL metrics */
+	int has_default;
+	double def;
+} hd_metric_def;
+
+typedef struct hd_rule {
+	hd_rule_type type;
+	char *name, *doc;
+	char where[256];
+	hd_kind kind;
+	int fn_ref;	/* score fn, or the when of a recognition or trigger */
+	double weight;	/* scores; after rules.weights */
+	char *text;	/* message or advice template; may be NULL */
+	const char *severity; /* coaching: "low", "medium" or "high" */
+	int disabled;	/* by rules.disabled */
+} hd_rule;
+
+/* One problem found while loading, as file:line: message. */
+typedef struct hd_rules {
+	hd_metric_def *metrics;
+	int nmetrics;
+	hd_rule *rules;
+	int nrules;
+	hd_strv files;	  /* every rule file loaded, in order */
+	hd_strv problems; /* "file:line: message" */
+	unsigned long long hash; /* of the files' bytes and the rules config */
+} hd_rules;
+
+/* Installs metric, score, recognize and coach as globals of h's state;
+ * they record into r, which must outlive the state's use. */
+void hd_rules_install(hd_rules *r, hd_lua *h);
+
+/* Runs every rule file under paths (files, or folders of *.lua in name
+ * order).  Problems are collected in r->problems and loading goes on
+ * with the next file; returns HD_EINPUT when there were any. */
+int hd_rules_load(hd_rules *r, hd_lua *h, const hd_strv *paths, hd_err *err);
+
+/* Applies rules.weights and rules.disabled, warning about names that
+ * match nothing; folds the config into r->hash. */
+void hd_rules_configure(hd_rules *r, const hd_config *c);
+
+/* Index of a metric by name, or -1. */
+int hd_rules_metric(const hd_rules *r, const char *name);
+
+/* The known name closest to `name` (edit distance), or NULL. */
+const char *hd_rules_closest_metric(const hd_rules *r, const char *name);
+
+/* Releases what r owns; the Lua references die with the state. */
+void hd_rules_free(hd_rules *r);
+
+/* "score", "recognition" or "coaching trigger". */
+const char *hd_rule_type_name(hd_rule_type t);
+
+/* Edit distance, for "did you mean" hints. */
+int hd_edit_distance(const char *a, const char *b);
+
+#endif
