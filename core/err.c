@@ -22,13 +22,15 @@ int hd_err_wrap(hd_err *err, const char *fmt, ...)
 {
 	if (!err)
 		return HD_EFAIL;
-	char prefix[512], old[sizeof err->msg];
+	char old[sizeof err->msg];
 	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof prefix, fmt, ap);
-	va_end(ap);
 	memcpy(old, err->msg, sizeof old);
-	snprintf(err->msg, sizeof err->msg, "%s%s", prefix, old);
+	va_start(ap, fmt);
+	int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof err->msg)
+		memcpy(err->msg + n, old, sizeof err->msg - (size_t)n - 1);
+	err->msg[sizeof err->msg - 1] = 0;
 	return err->code;
 }
 

@@ -216,7 +216,7 @@ static void compute_sql(hd_engine *e, int mi, int ctx)
 
 static void record(hd_engine *e, hd_kind kind, int metric, int ctx, int subject, double v)
 {
-	if (kind != e->trace_kind || subject != e->trace_subject)
+	if ((int)kind != e->trace_kind || subject != e->trace_subject)
 		return;
 	for (int i = 0; i < e->ntrace; i++)
 		if (e->trace[i].metric == metric && e->trace[i].ctx == ctx)

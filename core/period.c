@@ -33,7 +33,19 @@ void hd_date_format(int day, char buf[11])
 {
 	int y, m, d;
 	hd_civil_from_days(day, &y, &m, &d);
-	snprintf(buf, 11, "%04d-%02d-%02d", y % 10000, m, d);
+	/* Years outside 0..9999 cannot be written as ISO dates; clamp. */
+	y = y < 0 ? 0 : y > 9999 ? 9999 : y;
+	buf[0] = (char)('0' + y / 1000);
+	buf[1] = (char)('0' + y / 100 % 10);
+	buf[2] = (char)('0' + y / 10 % 10);
+	buf[3] = (char)('0' + y % 10);
+	buf[4] = '-';
+	buf[5] = (char)('0' + m / 10);
+	buf[6] = (char)('0' + m % 10);
+	buf[7] = '-';
+	buf[8] = (char)('0' + d / 10);
+	buf[9] = (char)('0' + d % 10);
+	buf[10] = 0;
 }
 
 static int is_leap(int y)

@@ -1,0 +1,51 @@
+# A thin wrapper around CMake: the README's two commands.
+#   make demo   install what is missing, build, create a demo database, print its scorecard
+#   make test   install what is missing, build, run the whole test suite with ctest
+# make test-sanitize runs the suite again under AddressSanitizer and UBSan.
+
+BUILD ?= build
+DB ?= demo.db
+DEBS = build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libconfig-dev \
+       libcmocka-dev python3 sqlite3
+
+.PHONY: all deps build demo test test-sanitize format clean
+
+all: build
+
+# Installs missing Debian packages when run as root; otherwise says which.
+deps:
+	@missing=""; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "huddle needs these Debian packages: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD) -j2
+
+demo: build
+	rm -f $(DB) $(DB)-wal $(DB)-shm
+	./$(BUILD)/huddle demo --db $(DB)
+	./$(BUILD)/huddle eval --db $(DB)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j2
+
+test-sanitize: deps
+	cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DHUDDLE_SANITIZE=ON >/dev/null
+	cmake --build $(BUILD)-asan -j2
+	cd $(BUILD)-asan && ctest --output-on-failure -j2
+
+format:
+	clang-format -i core/*.c core/*.h
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-asan
