@@ -52,8 +52,10 @@ static void print_reads(const hd_engine *e, const hd_explained *x)
 			snprintf(v, sizeof v, "nil");
 		else
 			snprintf(v, sizeof v, "%.10g", r->value);
-		printf("%s %s%s = %s", i ? "," : "", r->ctx == 1 ? "prev." : r->ctx > 1 ? "prev^n." : "",
-		       e->rules.metrics[r->metric].name, v);
+		printf("%s ", i ? "," : "");
+		for (int k = 0; k < r->ctx; k++)
+			printf("prev.");
+		printf("%s = %s", e->rules.metrics[r->metric].name, v);
 	}
 	printf("\n");
 }

@@ -7,7 +7,7 @@
 --
 -- Params read here (rules.params in the config; the SQL default is the same):
 --   spike_days          = 7     the "last week" the activity-spike check looks at
---   spike_ratio         = 3     last week's activity at 3x the usual weekly rate...
+--   spike_ratio         = 7     last week's activity at 7x the usual weekly rate...
 --   spike_min           = 8     ...and at least this many activities, is a spike
 --   reciprocal_discount = 0.5   assists traded only within one pair count half
 --   client_window_days  = 365   client success metrics agreed this far back count
@@ -209,29 +209,38 @@ metric "activities_last_week" {
   default = 0,
 }
 
--- Last week's count over what the rest of the period predicts for a week
--- (at least one activity), e.g. 40 logged against a usual 8 a week is 5.
+-- Last week's count over what the weeks before predict for a week (at
+-- least one activity): 40 logged against a usual 8 a week is 5.  The weeks
+-- before start at the period's start or the hire date, whichever is later,
+-- so a new hire's first busy weeks are not a spike.
 metric "activity_spike" {
   doc = "Last week's activity as a multiple of the rep's usual weekly rate",
-  sql = [[SELECT rep_id,
-                 SUM(occurred_on >= week_from) * 1.0
-                 / MAX((COUNT(*) - SUM(occurred_on >= week_from)) * spike_days
-                       / (julianday(week_from) - julianday(:start)), 1.0)
-          FROM activities,
-               (SELECT date(MIN(:stop, date(:as_of, '+1 day')),
-                            '-' || COALESCE(:param_spike_days, 7) || ' days') AS week_from,
-                       MIN(:stop, date(:as_of, '+1 day')) AS stop_at,
-                       COALESCE(:param_spike_days, 7) AS spike_days)
-          WHERE occurred_on >= :start AND occurred_on < stop_at
-            AND week_from > :start
-          GROUP BY rep_id]],
+  sql = [[WITH w AS (
+            SELECT MIN(:stop, date(:as_of, '+1 day')) AS stop_at,
+                   date(MIN(:stop, date(:as_of, '+1 day')),
+                        '-' || COALESCE(:param_spike_days, 7) || ' days') AS week_from,
+                   COALESCE(:param_spike_days, 7) AS days),
+          counts AS (
+            SELECT rep_id,
+                   SUM(occurred_on >= week_from) AS last_week,
+                   SUM(occurred_on < week_from) AS before
+            FROM activities, w
+            WHERE occurred_on >= :start AND occurred_on < stop_at
+            GROUP BY rep_id)
+          SELECT c.rep_id,
+                 c.last_week * 1.0
+                 / MAX(c.before * w.days
+                       / (julianday(w.week_from) - julianday(MAX(:start, COALESCE(r.hired_on, :start)))),
+                       1.0)
+          FROM counts c JOIN reps r ON r.id = c.rep_id, w
+          WHERE w.week_from > MAX(:start, COALESCE(r.hired_on, :start))]],
 }
 
 metric "activity_spiked" {
   doc = "1 when the last week's activity spiked (see spike_ratio, spike_min)",
   fn = function(m)
     local s = m.activity_spike
-    if s and s >= huddle.param("spike_ratio", 3)
+    if s and s >= huddle.param("spike_ratio", 7)
        and m.activities_last_week >= huddle.param("spike_min", 8) then
       return 1
     end

@@ -5,7 +5,7 @@
 --
 -- Params (rules.params in the config) and their defaults:
 --   team_attainment_cap  = 1.0   share of the group target that earns full marks
---   momentum_span        = 0.5   +50% on last period earns full marks, -50% none;
+--   momentum_span        = 0.25  +25% on last period earns full marks, -25% none;
 --                                a flat period scores 0.5
 --   balance_top_fraction = 0.2   balance looks at the share of wins held by the top 20%
 --   density_target       = 0.8   share of members assisting or sharing for full marks
@@ -36,7 +36,7 @@ score "team_momentum" {
       if m.team_won_amount > 0 then return 1, "first wins after a period without any" end
       return nil, "no wins this period or last"
     end
-    local span = param("momentum_span", 0.5)
+    local span = param("momentum_span", 0.25)
     return clamp(0.5 + 0.5 * (g - 1) / span, 0, 1),
            string.format("%+.0f%% on last period", 100 * (g - 1))
   end,

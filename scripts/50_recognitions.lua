@@ -5,7 +5,7 @@
 -- team as a whole.
 --
 -- Params (rules.params in the config) and their defaults:
---   supporting_cast_assists = 3    assists given to teammates
+--   supporting_cast_assists = 4    assists given to teammates
 --   sharer_insights         = 2    insights shared...
 --   sharer_uses             = 3    ...and used by peers this many times
 --   creator_deals           = 3    incremental/referral deals opened
@@ -13,7 +13,7 @@
 --   momentum_growth         = 1.2  wins at 120% of last period's
 --   bridge_count            = 3    pieces of work with other departments...
 --   bridge_departments      = 2    ...spanning this many departments
---   collective_growth       = 1.1  team wins at 110% of last period's...
+--   collective_growth       = 1.05 team wins at 105% of last period's...
 --   collective_share        = 0.5  ...with at least half the members growing
 -- (top_producer_attainment lives in 10_metrics.lua.)
 
@@ -29,7 +29,7 @@ recognize "supporting_cast" {
   doc = "Assisted teammates on their deals (assists to oneself or within one trading pair don't count)",
   when = function(rep, m)
     return m.reciprocal_pair == 0
-       and m.assists_given >= param("supporting_cast_assists", 3)
+       and m.assists_given >= param("supporting_cast_assists", 4)
   end,
   message = "${name} assisted teammates ${assists_given} times this period: the wins behind the wins. Thank you!",
 }
@@ -88,7 +88,7 @@ recognize "collective_momentum" {
   doc = "Team wins up on last period, with at least half the members growing",
   when = function(team, m)
     local g = m.team_growth
-    return g ~= nil and g >= param("collective_growth", 1.1)
+    return g ~= nil and g >= param("collective_growth", 1.05)
        and (team:avg("won_grew") or 0) >= param("collective_share", 0.5)
   end,
   message = "Team ${name} is building momentum together: wins up ${team_growth_pct}% on last period, with most of the team growing.",

@@ -357,8 +357,8 @@ end)
 -- anti-gaming: activity_spike, reciprocal_assists
 ---------------------------------------------------------------------------
 
-test("activity_spike: 20 activities in the last week against 30 in the weeks before", function()
-  local acts = activities({}, 1, 30, 1, 85)
+test("activity_spike: 20 activities in the last week against 20 in the twelve weeks before", function()
+  local acts = activities({}, 1, 20, 1, 85)
   activities(acts, 1, 20, 86, 92)
   local r = run { activities = acts }
   local c = coached(rep(r, "Ana"), "activity_spike")
@@ -377,12 +377,21 @@ test("activity_spike: not for a steady pace, nor for a busy last week that is sm
 end)
 
 test("activity_spike: the last week ends at the as-of date", function()
-  local acts = activities({}, 1, 30, 1, 70)
+  local acts = activities({}, 1, 15, 1, 70)
   activities(acts, 1, 20, 71, 77)              -- 2026-09-09..15
   local r = run({ activities = acts }, { as_of = "2026-09-15" })
   expect_true(coached(rep(r, "Ana"), "activity_spike"))
   local r2 = run({ activities = acts }, { as_of = "2026-09-30" })
   expect_false(coached(rep(r2, "Ana"), "activity_spike"))
+end)
+
+test("activity_spike: a new hire's first busy week is not a spike", function()
+  local acts = { { rep_id = 5, kind = "call", occurred_on = "2026-09-21" },
+                 { rep_id = 5, kind = "call", occurred_on = "2026-09-22" } }
+  activities(acts, 5, 12, 86, 92)              -- 12 in the last week, 2 in the 4 days before
+  local r = run { reps = { { id = 5, name = "Eli", team_id = 1, hired_on = "2026-09-20" } },
+                  activities = acts }
+  expect_false(coached(rep(r, "Eli"), "activity_spike"))
 end)
 
 test("reciprocal_assists: assists only ever traded within one pair", function()

@@ -77,22 +77,22 @@ end)
 -- supporting_cast
 ---------------------------------------------------------------------------
 
-test("supporting_cast: three assists to teammates", function()
-  local r = run { assists = { assist(1, 2), assist(1, 2), assist(1, 3) } }
+test("supporting_cast: four assists to teammates, in any team", function()
+  local r = run { assists = { assist(1, 2), assist(1, 2), assist(1, 3), assist(1, 4, "2026-09-30") } }
   local rec = recognized(rep(r, "Ana"), "supporting_cast")
   expect_true(rec)
-  expect_eq(rec.message, "Ana assisted teammates 3 times this period: the wins behind the wins. Thank you!")
+  expect_eq(rec.message, "Ana assisted teammates 4 times this period: the wins behind the wins. Thank you!")
 end)
 
 test("supporting_cast: assists to oneself and outside the period don't count", function()
-  local r = run { assists = { assist(1, 2), assist(1, 3), assist(1, 1), assist(1, 1),
+  local r = run { assists = { assist(1, 2), assist(1, 2), assist(1, 3), assist(1, 1), assist(1, 1),
                               assist(1, 2, "2026-06-30"), assist(1, 2, "2026-10-01") } }
   expect_false(recognized(rep(r, "Ana"), "supporting_cast"))
 end)
 
 test("supporting_cast: not for assists traded within one reciprocal pair", function()
-  local r = run { assists = { assist(1, 2), assist(1, 2), assist(1, 2),
-                              assist(2, 1), assist(2, 1), assist(2, 1) } }
+  local r = run { assists = { assist(1, 2), assist(1, 2), assist(1, 2), assist(1, 2),
+                              assist(2, 1), assist(2, 1), assist(2, 1), assist(2, 1) } }
   expect_false(recognized(rep(r, "Ana"), "supporting_cast"))
   expect_false(recognized(rep(r, "Ben"), "supporting_cast"))
 end)

@@ -180,15 +180,15 @@ test("conversion is wins per activity against 1 win per 10", function()
 end)
 
 test("conversion is halved after an activity spike in the last week", function()
-  local acts = activities({}, 1, 30, 1, 30)   -- 30 in July...
+  local acts = activities({}, 1, 20, 1, 20)   -- 20 in July...
   activities(acts, 1, 20, 86, 92)             -- ...then 20 in 2026-09-24..30
   local r = run {
     activities = acts,
     deals = { won(1, 1, 100, "2026-08-01"), won(2, 1, 100, "2026-09-01") },
   }
   local c = component(rep(r, "Ana"), "conversion")
-  expect_near(c.value, (2 / 50) / 0.1 * 0.5, 1e-9)
-  expect_eq(c.why, "2 wins from 50 activities (discounted: 20 activities in the last week)")
+  expect_near(c.value, (2 / 40) / 0.1 * 0.5, 1e-9)
+  expect_eq(c.why, "2 wins from 40 activities (discounted: 20 activities in the last week)")
 end)
 
 test("conversion has no value without activity", function()

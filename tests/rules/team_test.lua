@@ -83,14 +83,14 @@ end)
 -- team_momentum
 ---------------------------------------------------------------------------
 
-test("team_momentum: +25% on last period scores 0.75, flat would be 0.5", function()
+test("team_momentum: +15% on last period scores 0.8, flat would be 0.5", function()
   local r = run {
-    deals = { won(1, 1, 400, "2026-05-01"), won(2, 2, 500, "2026-08-01"),
+    deals = { won(1, 1, 400, "2026-05-01"), won(2, 2, 460, "2026-08-01"),
               won(3, 6, 400, "2026-06-30") }, -- East: wins last period, none now
   }
   local c = component(team(r, "West"), "team_momentum")
-  expect_near(c.value, 0.5 + 0.5 * 0.25 / 0.5, 1e-9)
-  expect_eq(c.why, "+25% on last period")
+  expect_near(c.value, 0.5 + 0.5 * (460 / 400 - 1) / 0.25, 1e-9)
+  expect_eq(c.why, "+15% on last period")
   local east = component(team(r, "East"), "team_momentum")
   expect_near(east.value, 0, 1e-9)
   expect_eq(east.why, "-100% on last period")
@@ -180,7 +180,7 @@ test("team weights sum to 100 and the score is their weighted mean", function()
     total = total + c.weight
   end
   expect_eq(total, 100)
-  -- attainment 0.5, momentum 0.75, balance 0 (Ana holds it all), density 0
-  expect_near(west.score, (40 * 0.5 + 20 * 0.75 + 20 * 0 + 20 * 0) / 100 * 100, 1e-9)
+  -- attainment 0.5, momentum 1 (+25%), balance 0 (Ana holds it all), density 0
+  expect_near(west.score, (40 * 0.5 + 20 * 1 + 20 * 0 + 20 * 0) / 100 * 100, 1e-9)
   expect_eq(#west.errors, 0)
 end)
