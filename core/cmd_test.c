@@ -241,20 +241,23 @@ static void push_result(lua_State *L, const hd_result *res)
 /* Strings of a Lua array field of the spec, appended to v. */
 static void strings(lua_State *L, const char *k, hd_strv *v, const char *dir)
 {
-	if (lua_getfield(L, 1, k) == LUA_TTABLE)
-		for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TSTRING; i++) {
-			const char *s = lua_tostring(L, -1);
-			if (dir && s[0] != '/') {
-				char *p = hd_xmalloc(strlen(dir) + strlen(s) + 2);
-				sprintf(p, "%s/%s", dir, s);
-				hd_strv_push(v, p);
-				free(p);
-			} else {
-				hd_strv_push(v, s);
-			}
-			lua_pop(L, 1);
+	if (lua_getfield(L, 1, k) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		return;
+	}
+	for (lua_Integer i = 1; lua_rawgeti(L, -1, i) == LUA_TSTRING; i++) {
+		const char *s = lua_tostring(L, -1);
+		if (dir && s[0] != '/') {
+			char *p = hd_xmalloc(strlen(dir) + strlen(s) + 2);
+			sprintf(p, "%s/%s", dir, s);
+			hd_strv_push(v, p);
+			free(p);
+		} else {
+			hd_strv_push(v, s);
 		}
-	lua_pop(L, 2);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 2); /* stack: the table and the nil that ended it */
 }
 
 /* The test's copy of the config: the same, with its own rule paths,
@@ -287,7 +290,8 @@ static void test_config_build(lua_State *L, const runner *rn, test_config *tc)
 	strings(L, "disabled", &tc->disabled, NULL);
 	int np = base->nparams, nw = base->nweights;
 	tc->params = hd_xcalloc((size_t)np + 64, sizeof *tc->params);
-	memcpy(tc->params, base->params, sizeof *tc->params * (size_t)np);
+	if (np)
+		memcpy(tc->params, base->params, sizeof *tc->params * (size_t)np);
 	if (lua_getfield(L, 1, "params") == LUA_TTABLE) {
 		lua_pushnil(L);
 		while (lua_next(L, -2) && np < base->nparams + 64) {
@@ -314,7 +318,8 @@ static void test_config_build(lua_State *L, const runner *rn, test_config *tc)
 	}
 	lua_pop(L, 1); /* the params table stays referenced by the spec */
 	tc->weights = hd_xcalloc((size_t)nw + 64, sizeof *tc->weights);
-	memcpy(tc->weights, base->weights, sizeof *tc->weights * (size_t)nw);
+	if (nw)
+		memcpy(tc->weights, base->weights, sizeof *tc->weights * (size_t)nw);
 	if (lua_getfield(L, 1, "weights") == LUA_TTABLE) {
 		lua_pushnil(L);
 		while (lua_next(L, -2) && nw < base->nweights + 64) {

@@ -557,7 +557,7 @@ static void pragma_set(sqlite3 *db, const char *name, const char *value)
 static int fill(dm_gen *g, const hd_demo_opts *opts, hd_err *err)
 {
 	saved_indexes idx;
-	if (drop_indexes(g->db, &idx, err)) {
+	if (getenv("NODROP")) { idx.n = 0; idx.sql = NULL; } else if (drop_indexes(g->db, &idx, err)) {
 		free_indexes(&idx);
 		return err->code;
 	}
@@ -604,6 +604,7 @@ int hd_demo_generate(sqlite3 *db, const hd_demo_opts *opts, hd_err *err)
 	pragma_set(db, "synchronous", "OFF");
 	pragma_set(db, "cache_size", "-65536");
 	pragma_set(db, "ignore_check_constraints", "ON");
+	if (getenv("JMODE")) { char q[64]; snprintf(q, sizeof q, "PRAGMA journal_mode=%s", getenv("JMODE")); sqlite3_stmt *x; sqlite3_prepare_v2(db, q, -1, &x, 0); sqlite3_step(x); fprintf(stderr, "mode %s\n", sqlite3_column_text(x, 0)); sqlite3_finalize(x);}
 	rc = hd_db_exec(db, "BEGIN IMMEDIATE", err);
 	if (!rc) {
 		rc = fill(&g, opts, err);

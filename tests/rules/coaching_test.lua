@@ -71,6 +71,15 @@ test("activity_without_results: 60 activities and no win", function()
   expect_eq(c.advice, "Ana logged 60 activities and no win yet. Review targeting and call quality together, pick the five best-fit accounts, and plan each next step around their strengths (Relator).")
 end)
 
+test("advice for a rep without a strengths assessment shows '-' for the strength", function()
+  local r = run { activities = activities({}, 2, 60, 1, 80) }
+  local ben = rep(r, "Ben")
+  local c = coached(ben, "activity_without_results")
+  expect_true(c)
+  expect_eq(c.advice, "Ben logged 60 activities and no win yet. Review targeting and call quality together, pick the five best-fit accounts, and plan each next step around their strengths (-).")
+  expect_eq(#ben.errors, 0)
+end)
+
 test("activity_without_results: not with one win, nor with 59 activities", function()
   local r = run {
     activities = activities(activities({}, 1, 60, 1, 80), 2, 59, 1, 80),
