@@ -129,20 +129,20 @@ static int run_when(hd_engine *e, hd_result *res, scratch *s, const hd_rule *r, 
 			add_explained(e, res, s, r, 0, 0);
 		return 0;
 	}
+	/* A string from when() is the text as it stands: it may hold data
+	 * (a name with "${" in it) that must not be read as a template. */
 	if (lua_type(L, -1) != LUA_TSTRING) {
 		lua_pop(L, 1);
+		lua_rawgeti(L, LUA_REGISTRYINDEX, expand_ref);
 		lua_pushstring(L, r->text ? r->text : r->doc ? r->doc : r->name);
-	}
-	/* stack: template */
-	lua_rawgeti(L, LUA_REGISTRYINDEX, expand_ref);
-	lua_insert(L, -2);
-	hd_lapi_push_subject(e, kind, idx);
-	hd_metrics_push_view(e, kind, 0);
-	if (hd_lua_call(&e->lua, 3, 1, &le)) {
-		add_error(res, s, r, &le);
-		if (traced)
-			add_explained(e, res, s, r, 0, 1);
-		return 0;
+		hd_lapi_push_subject(e, kind, idx);
+		hd_metrics_push_view(e, kind, 0);
+		if (hd_lua_call(&e->lua, 3, 1, &le)) {
+			add_error(res, s, r, &le);
+			if (traced)
+				add_explained(e, res, s, r, 0, 1);
+			return 0;
+		}
 	}
 	s->items[s->nitems++] = (hd_item){ r, hd_arena_strdup(&res->arena, lua_tostring(L, -1)) };
 	lua_pop(L, 1);
