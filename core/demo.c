@@ -89,14 +89,21 @@ static const char *const team_trainings[] = {
 
 static const char *const role_names[] = { "SDR", "Account Executive", "Senior AE" };
 
-static const char *const table_names[DM_TABLES] = {
+static const char *const table_names[DM_STMTS] = {
 	"teams",      "reps",	  "quotas",	     "deals",	    "activities",
 	"trainings",  "training_attendance", "insights",  "insight_uses", "assists",
 	"cross_dept", "assessments", "strengths",    "action_plans", "checkins",
-	"coaching_sessions", "client_metrics",
+	"coaching_sessions", "client_metrics", "activities",
 };
 
-static const char *const insert_sql[DM_TABLES] = {
+/* DM_BATCH rows of activities in one statement: a third less time a row. */
+#define ACT1 "(?, ?, ?, ?)"
+#define ACT2 ACT1 ", " ACT1
+#define ACT4 ACT2 ", " ACT2
+#define ACT8 ACT4 ", " ACT4
+#define ACT16 ACT8 ", " ACT8
+
+static const char *const insert_sql[DM_STMTS] = {
 	"INSERT INTO teams(id, name, manager, department) VALUES (?, ?, ?, 'sales')",
 	"INSERT INTO reps(id, name, email, team_id, role, hired_on, active) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	"INSERT INTO quotas(rep_id, starts_on, ends_on, amount) VALUES (?, ?, ?, ?)",
@@ -116,6 +123,7 @@ static const char *const insert_sql[DM_TABLES] = {
 	"INSERT INTO checkins(rep_id, on_date, energy, wants_to_grow, note) VALUES (?, ?, ?, ?, ?)",
 	"INSERT INTO coaching_sessions(rep_id, held_on, coach, topic) VALUES (?, ?, ?, ?)",
 	"INSERT INTO client_metrics(deal_id, metric, target, achieved, agreed_on) VALUES (?, ?, ?, ?, ?)",
+	"INSERT INTO activities(rep_id, kind, occurred_on, deal_id) VALUES " ACT16,
 };
 
 /* The order the first reps take, so that a small org shows every archetype. */
@@ -206,12 +214,12 @@ void dm_bind_date(dm_gen *g, sqlite3_stmt *st, int col, int day)
 	}
 }
 
-void dm_insert(dm_gen *g, int table)
+void dm_insert(dm_gen *g, int stmt)
 {
-	sqlite3_stmt *st = g->st[table];
+	sqlite3_stmt *st = g->st[stmt];
 	if (sqlite3_step(st) != SQLITE_DONE && !g->failed) {
 		g->failed = 1;
-		hd_err_set(g->err, HD_EIO, "demo data: inserting into %s: %s", table_names[table],
+		hd_err_set(g->err, HD_EIO, "demo data: inserting into %s: %s", table_names[stmt],
 			   sqlite3_errmsg(g->db));
 	}
 	sqlite3_reset(st);
@@ -443,7 +451,7 @@ static int gen_init(dm_gen *g, sqlite3 *db, const hd_demo_opts *opts, hd_err *er
 	g->name_off = (uint32_t)dm_below(&r, 4096);
 	g->name_step = (uint32_t)dm_range(&r, 300, 1800) | 1;
 	assign_archetypes(g, &r);
-	for (int k = 0; k < DM_TABLES; k++)
+	for (int k = 0; k < DM_STMTS; k++)
 		if (sqlite3_prepare_v2(db, insert_sql[k], -1, &g->st[k], NULL) != SQLITE_OK)
 			return hd_err_set(err, HD_EINPUT, "demo data: preparing the insert into %s: %s",
 					  table_names[k], sqlite3_errmsg(db));
@@ -452,7 +460,7 @@ static int gen_init(dm_gen *g, sqlite3 *db, const hd_demo_opts *opts, hd_err *er
 
 static void gen_free(dm_gen *g)
 {
-	for (int k = 0; k < DM_TABLES; k++)
+	for (int k = 0; k < DM_STMTS; k++)
 		sqlite3_finalize(g->st[k]);
 	free(g->q);
 	free(g->dates);
@@ -533,31 +541,47 @@ static const char team_targets_sql[] =
 	" FROM quotas q JOIN reps r ON r.id = q.rep_id"
 	" GROUP BY r.team_id, q.starts_on ORDER BY r.team_id, q.starts_on";
 
-/* A pragma's current value as text into buf (empty if it has none). */
-static void pragma_get(sqlite3 *db, const char *name, char *buf, size_t size)
+/* Connection settings for the load, restored afterwards.  The rows are
+ * correct by construction, so the load skips what guards other writers:
+ * a rollback journal holds only the few pages that existed before (WAL
+ * would write every new page twice); durability is for the commit, and a
+ * crashed process leaves the journal to undo the transaction; foreign
+ * keys cost two lookups a row; and CHECKs, besides their own cost, make
+ * SQLite build a temporary table per row for every IN list of three or
+ * more values.  A setting SQLite refuses (another connection keeps WAL
+ * on) only makes the load slower. */
+static const struct {
+	const char *name, *value;
+} load_pragmas[] = {
+	{ "journal_mode", "TRUNCATE" },	  { "synchronous", "OFF" },
+	{ "cache_size", "-65536" },	  { "foreign_keys", "OFF" },
+	{ "ignore_check_constraints", "ON" },
+};
+#define LOAD_PRAGMAS (int)(sizeof load_pragmas / sizeof *load_pragmas)
+
+/* Runs "PRAGMA name" or "PRAGMA name = value" and keeps the first
+ * column of the answer in buf (empty if none). */
+static void pragma(sqlite3 *db, const char *name, const char *value, char *buf, size_t size)
 {
 	sqlite3_stmt *st;
-	char sql[64];
-	buf[0] = 0;
-	snprintf(sql, sizeof sql, "PRAGMA %s", name);
+	char sql[96];
+	if (value)
+		snprintf(sql, sizeof sql, "PRAGMA %s = %s", name, value);
+	else
+		snprintf(sql, sizeof sql, "PRAGMA %s", name);
+	if (buf)
+		buf[0] = 0;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_text(st, 0))
+	    buf && sqlite3_column_text(st, 0))
 		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
-}
-
-static void pragma_set(sqlite3 *db, const char *name, const char *value)
-{
-	char sql[96];
-	snprintf(sql, sizeof sql, "PRAGMA %s = %s", name, value);
-	sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
 /* Everything between BEGIN and COMMIT. */
 static int fill(dm_gen *g, const hd_demo_opts *opts, hd_err *err)
 {
 	saved_indexes idx;
-	if (getenv("NODROP")) { idx.n = 0; idx.sql = NULL; } else if (drop_indexes(g->db, &idx, err)) {
+	if (drop_indexes(g->db, &idx, err)) {
 		free_indexes(&idx);
 		return err->code;
 	}
@@ -587,24 +611,16 @@ int hd_demo_generate(sqlite3 *db, const hd_demo_opts *opts, hd_err *err)
 		return err->code;
 
 	dm_gen g;
-	char sync[32], cache[32], checks[32];
+	char saved[LOAD_PRAGMAS][32];
 	int rc = gen_init(&g, db, opts, err);
 	if (rc) {
 		gen_free(&g);
 		return rc;
 	}
-	/* Durability is for the commit, not for each of millions of pages:
-	 * a crash leaves the journal to undo the half-written transaction.
-	 * CHECKs are skipped while loading: every value comes from a fixed
-	 * list, and SQLite builds a temporary table per row to test an IN
-	 * list of three or more values, which would triple the time. */
-	pragma_get(db, "synchronous", sync, sizeof sync);
-	pragma_get(db, "cache_size", cache, sizeof cache);
-	pragma_get(db, "ignore_check_constraints", checks, sizeof checks);
-	pragma_set(db, "synchronous", "OFF");
-	pragma_set(db, "cache_size", "-65536");
-	pragma_set(db, "ignore_check_constraints", "ON");
-	if (getenv("JMODE")) { char q[64]; snprintf(q, sizeof q, "PRAGMA journal_mode=%s", getenv("JMODE")); sqlite3_stmt *x; sqlite3_prepare_v2(db, q, -1, &x, 0); sqlite3_step(x); fprintf(stderr, "mode %s\n", sqlite3_column_text(x, 0)); sqlite3_finalize(x);}
+	for (int k = 0; k < LOAD_PRAGMAS; k++) {
+		pragma(db, load_pragmas[k].name, NULL, saved[k], sizeof saved[k]);
+		pragma(db, load_pragmas[k].name, load_pragmas[k].value, NULL, 0);
+	}
 	rc = hd_db_exec(db, "BEGIN IMMEDIATE", err);
 	if (!rc) {
 		rc = fill(&g, opts, err);
@@ -613,9 +629,9 @@ int hd_demo_generate(sqlite3 *db, const hd_demo_opts *opts, hd_err *err)
 		if (rc)
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	}
-	pragma_set(db, "ignore_check_constraints", checks[0] ? checks : "0");
-	pragma_set(db, "cache_size", cache[0] ? cache : "-2000");
-	pragma_set(db, "synchronous", sync[0] ? sync : "2");
+	for (int k = LOAD_PRAGMAS - 1; k >= 0; k--)
+		if (saved[k][0])
+			pragma(db, load_pragmas[k].name, saved[k], NULL, 0);
 	gen_free(&g);
 	if (!rc && opts->progress)
 		opts->progress(opts->progress_ud, 1.0);

@@ -34,7 +34,8 @@ enum {
 
 enum { DM_SDR, DM_AE, DM_SENIOR_AE };
 
-/* One prepared INSERT per table, in the order rows may reference each other. */
+/* One prepared INSERT per table, in the order rows may reference each
+ * other, and one for a batch of DM_BATCH activities. */
 enum {
 	DM_TEAMS,
 	DM_REPS,
@@ -53,8 +54,10 @@ enum {
 	DM_CHECKINS,
 	DM_COACHING,
 	DM_CLIENT_METRICS,
-	DM_TABLES
+	DM_ACTIVITIES_BATCH,
+	DM_STMTS
 };
+#define DM_BATCH 16
 
 /* xoshiro256**, seeded through splitmix64: small, fast, and the same
  * sequence on every platform, which is what reproducibility rests on. */
@@ -151,7 +154,7 @@ typedef struct dm_gen {
 	sqlite3 *db;
 	hd_err *err;
 	int failed; /* set by the first failed insert, which left err */
-	sqlite3_stmt *st[DM_TABLES];
+	sqlite3_stmt *st[DM_STMTS];
 	uint64_t seed;
 	int nreps, nteams, nq;
 	hd_period *q;	   /* the quarters, oldest first */
@@ -184,9 +187,9 @@ int dm_training_day(const dm_gen *g, int k, int slot);
 /* Binders that take the generator's own storage; the text stays valid
  * until the statement is stepped. */
 void dm_bind_date(dm_gen *g, sqlite3_stmt *st, int col, int day);
-/* Steps st (one of g->st), then resets it; on failure records the first
+/* Steps g->st[stmt], then resets it; on failure records the first
  * error in g->err, with the table and SQLite's message. */
-void dm_insert(dm_gen *g, int table);
+void dm_insert(dm_gen *g, int stmt);
 
 /* Writes all of rep i's rows (demo_sales.c). */
 void dm_rep_rows(dm_gen *g, int i);

@@ -289,6 +289,18 @@ typedef struct act {
 	int64_t deal; /* 0: none */
 } act;
 
+/* Binds activity a of rep i to the four parameters after col. */
+static void bind_activity(dm_gen *g, sqlite3_stmt *st, int col, int i, const act *a)
+{
+	sqlite3_bind_int(st, col + 1, i + 1);
+	sqlite3_bind_text(st, col + 2, activity_kinds[a->kind], -1, SQLITE_STATIC);
+	dm_bind_date(g, st, col + 3, a->day);
+	if (a->deal)
+		sqlite3_bind_int64(st, col + 4, a->deal);
+	else
+		sqlite3_bind_null(st, col + 4);
+}
+
 static int activity_count(const dm_profile *p, dm_rng *r)
 {
 	switch (p->arch) {
@@ -337,15 +349,14 @@ static void activities(dm_gen *g, int i, const dm_profile *p, const dm_quarter *
 			a[m] = a[m - 1];
 		a[m] = t;
 	}
-	sqlite3_stmt *st = g->st[DM_ACTIVITIES];
-	for (int k = 0; k < n; k++) {
-		sqlite3_bind_int(st, 1, i + 1);
-		sqlite3_bind_text(st, 2, activity_kinds[a[k].kind], -1, SQLITE_STATIC);
-		dm_bind_date(g, st, 3, a[k].day);
-		if (a[k].deal)
-			sqlite3_bind_int64(st, 4, a[k].deal);
-		else
-			sqlite3_bind_null(st, 4);
+	int k = 0;
+	for (; n - k >= DM_BATCH; k += DM_BATCH) {
+		for (int b = 0; b < DM_BATCH; b++)
+			bind_activity(g, g->st[DM_ACTIVITIES_BATCH], 4 * b, i, &a[k + b]);
+		dm_insert(g, DM_ACTIVITIES_BATCH);
+	}
+	for (; k < n; k++) {
+		bind_activity(g, g->st[DM_ACTIVITIES], 0, i, &a[k]);
 		dm_insert(g, DM_ACTIVITIES);
 	}
 }

@@ -78,6 +78,9 @@ int hd_metrics_view_ctx(lua_State *L, int idx, hd_kind *kind);
  * inside a protected call: failures raise a Lua error.  Returns the
  * value, NaN for nil. */
 double hd_metric_get(hd_engine *e, int metric, int ctx, int subject);
+/* Pushes a metric value: nil for NaN, an integer when the value is a
+ * whole number (so counts read and print as counts), else a float. */
+void hd_metrics_push_value(lua_State *L, double v);
 /* Looks up a metric name for a read from a rule of kind; raises a Lua
  * error that names the closest known metric when there is none. */
 int hd_metric_lookup(hd_engine *e, const char *name, hd_kind kind);
@@ -106,7 +109,8 @@ void hd_lapi_install(hd_engine *e);
 void hd_lapi_push_subject(hd_engine *e, hd_kind kind, int index);
 /* Sets the subject under evaluation (index -1 clears it). */
 void hd_lapi_set_current(hd_engine *e, hd_kind kind, int index);
-/* Refreshes huddle.period and huddle.as_of after hd_engine_prepare. */
+/* Refreshes huddle.period and huddle.as_of, and forgets the subject
+ * objects of an earlier period, after hd_engine_prepare. */
 void hd_lapi_set_period(hd_engine *e);
 
 #endif

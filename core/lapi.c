@@ -147,10 +147,7 @@ static int cmp_desc(const void *a, const void *b)
 
 static void push_or_nil(lua_State *L, int ok, double v)
 {
-	if (ok)
-		lua_pushnumber(L, v);
-	else
-		lua_pushnil(L);
+	hd_metrics_push_value(L, ok ? v : NAN);
 }
 
 static int team_sum(lua_State *L)
@@ -160,7 +157,7 @@ static int team_sum(lua_State *L)
 	for (int i = 0; i < n; i++)
 		s += v[i];
 	free(v);
-	lua_pushnumber(L, s);
+	hd_metrics_push_value(L, s);
 	return 1;
 }
 
@@ -417,6 +414,12 @@ void hd_lapi_set_period(hd_engine *e)
 {
 	lua_State *L = e->lua.L;
 	const hd_pctx *c = &e->ctx[0];
+	hd_lapi_set_current(e, HD_REP, -1);
+	hd_lapi_set_current(e, HD_TEAM, -1);
+	luaL_getmetatable(L, TEAM_MT);
+	lua_newtable(L);
+	lua_setfield(L, -2, "objects");
+	lua_pop(L, 1);
 	lua_getglobal(L, "huddle");
 	lua_createtable(L, 0, 4);
 	lua_pushstring(L, c->period.label);

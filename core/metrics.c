@@ -6,12 +6,24 @@
  */
 #include <lauxlib.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
 
 #define VIEW_MT "huddle.view"
+
+/* Raises a message that already says where: unlike luaL_error, adds no
+ * position of its own, so nested metrics do not stack locations. */
+static int raise(lua_State *L, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	lua_pushvfstring(L, fmt, ap);
+	va_end(ap);
+	return lua_error(L);
+}
 
 typedef struct view {
 	unsigned char kind, ctx;
@@ -167,13 +179,13 @@ static void compute_sql(hd_engine *e, int mi, int ctx)
 	char msg[512];
 	sqlite3_stmt *st;
 	if (hd_rule_sql_prepare(e, m->sql, &st, msg, sizeof msg))
-		luaL_error(L, "%s: metric '%s': %s", m->where, m->name, msg);
+		raise(L, "%s: metric '%s': %s", m->where, m->name, msg);
 	if (sqlite3_column_count(st) != 2 || hd_rule_sql_bind(e, st, ctx, 0, msg, sizeof msg)) {
 		if (sqlite3_column_count(st) != 2)
 			snprintf(msg, sizeof msg, "the query must return two columns (%s id, value), not %d",
 				 m->kind == HD_REP ? "rep" : "team", sqlite3_column_count(st));
 		sqlite3_finalize(st);
-		luaL_error(L, "%s: metric '%s': %s", m->where, m->name, msg);
+		raise(L, "%s: metric '%s': %s", m->where, m->name, msg);
 	}
 	double *v = hd_xmalloc(sizeof *v * (size_t)(n ? n : 1));
 	unsigned char *seen = hd_xcalloc((size_t)(n ? n : 1), 1);
@@ -204,12 +216,12 @@ static void compute_sql(hd_engine *e, int mi, int ctx)
 	hd_lua_pause(&e->lua, hd_now() - t0);
 	if (has_dup) {
 		free(v);
-		luaL_error(L, "%s: metric '%s': returned %s %lld twice; group the rows by %s", m->where,
-			   m->name, m->kind == HD_REP ? "rep" : "team", dup, m->kind == HD_REP ? "rep_id" : "team_id");
+		raise(L, "%s: metric '%s': returned %s %I twice; group the rows by %s", m->where, m->name,
+		      m->kind == HD_REP ? "rep" : "team", (lua_Integer)dup, m->kind == HD_REP ? "rep_id" : "team_id");
 	}
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		free(v);
-		luaL_error(L, "%s: metric '%s': %s", m->where, m->name, msg);
+		raise(L, "%s: metric '%s': %s", m->where, m->name, msg);
 	}
 	e->ctx[ctx].values[mi] = v;
 }
@@ -239,7 +251,7 @@ static double compute_fn(hd_engine *e, int mi, int ctx, int s)
 	if (c->state[mi][s] == 2)
 		return c->values[mi][s];
 	if (c->state[mi][s] == 1)
-		luaL_error(L, "%s: metric '%s' depends on itself", m->where, m->name);
+		raise(L, "%s: metric '%s' depends on itself", m->where, m->name);
 	c->state[mi][s] = 1;
 	lua_rawgeti(L, LUA_REGISTRYINDEX, m->fn_ref);
 	hd_metrics_push_view(e, m->kind, ctx);
@@ -251,19 +263,21 @@ static double compute_fn(hd_engine *e, int mi, int ctx, int s)
 	e->cur[m->kind] = saved;
 	if (rc) {
 		c->state[mi][s] = 0;
-		luaL_error(L, "%s: %s", le.where[0] ? le.where : m->where, le.message);
+		/* No position in front: the rule that read the metric is where
+		 * the error is reported, and this message says where inside. */
+		raise(L, "metric '%s' failed: %s: %s", m->name, le.where[0] ? le.where : m->where, le.message);
 	}
 	double v = NAN;
 	if (lua_type(L, -1) == LUA_TNUMBER) {
 		v = lua_tonumber(L, -1);
 		if (!isfinite(v)) {
 			c->state[mi][s] = 0;
-			luaL_error(L, "%s: metric '%s' computed %s", m->where, m->name,
+			raise(L, "%s: metric '%s' computed %s", m->where, m->name,
 				   isnan(v) ? "NaN (not a number)" : "an infinity");
 		}
 	} else if (!lua_isnil(L, -1)) {
 		c->state[mi][s] = 0;
-		luaL_error(L, "%s: metric '%s' returned a %s; it must return a number or nil", m->where,
+		raise(L, "%s: metric '%s' returned a %s; it must return a number or nil", m->where,
 			   m->name, luaL_typename(L, -1));
 	}
 	lua_pop(L, 1);
@@ -330,12 +344,18 @@ static int view_index(lua_State *L)
 		return luaL_error(L, "metric '%s' read outside a rule call", key);
 	if (mk != (hd_kind)v->kind) /* a rep rule reading its team's metric */
 		subject = e->subj.reps[subject].team;
-	double x = hd_metric_get(e, mi, v->ctx, subject);
-	if (isnan(x))
-		lua_pushnil(L);
-	else
-		lua_pushnumber(L, x);
+	hd_metrics_push_value(L, hd_metric_get(e, mi, v->ctx, subject));
 	return 1;
+}
+
+void hd_metrics_push_value(lua_State *L, double v)
+{
+	if (isnan(v))
+		lua_pushnil(L);
+	else if (v == floor(v) && fabs(v) < 9007199254740992.0)
+		lua_pushinteger(L, (lua_Integer)v);
+	else
+		lua_pushnumber(L, v);
 }
 
 static int view_newindex(lua_State *L)
