@@ -68,3 +68,18 @@ metric "won_grew" {
   doc = "1 when the rep won more than in the previous period, else 0",
   fn = function(m) return m.won_amount > m.prev.won_amount and 1 or 0 end,
 }
+
+metric "members_growing" {
+  subject = "team",
+  doc = "Share of the team's members who won more than last period",
+  fn = function(m, team) return team:avg("won_grew") end,
+}
+
+metric "members_growing_pct" {
+  subject = "team",
+  doc = "Share of members growing, whole percent, for messages",
+  fn = function(m)
+    local s = m.members_growing
+    return s and math.floor(100 * s + 0.5)
+  end,
+}

@@ -13,8 +13,8 @@
 --   momentum_growth         = 1.2  wins at 120% of last period's
 --   bridge_count            = 3    pieces of work with other departments...
 --   bridge_departments      = 2    ...spanning this many departments
---   collective_growth       = 1.05 team wins at 105% of last period's...
---   collective_share        = 0.5  ...with at least half the members growing
+--   collective_growth       = 1.01 team wins up on last period (+1%)...
+--   collective_share        = 0.6  ...with at least 60% of the members growing
 -- (top_producer_attainment lives in 10_metrics.lua.)
 
 local param = huddle.param
@@ -85,11 +85,11 @@ recognize "group_target_hit" {
 
 recognize "collective_momentum" {
   subject = "team",
-  doc = "Team wins up on last period, with at least half the members growing",
+  doc = "Team wins up on last period, carried by most of the members, not one star",
   when = function(team, m)
     local g = m.team_growth
-    return g ~= nil and g >= param("collective_growth", 1.05)
-       and (team:avg("won_grew") or 0) >= param("collective_share", 0.5)
+    return g ~= nil and g >= param("collective_growth", 1.01)
+       and (m.members_growing or 0) >= param("collective_share", 0.6)
   end,
-  message = "Team ${name} is building momentum together: wins up ${team_growth_pct}% on last period, with most of the team growing.",
+  message = "Team ${name} is building momentum together: wins up ${team_growth_pct}% on last period, with ${members_growing_pct}% of the team growing.",
 }

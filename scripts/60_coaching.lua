@@ -70,14 +70,15 @@ coach "stale_action_plan" {
     for _, p in ipairs { { "sales", m.sales_plan_age }, { "life", m.life_plan_age } } do
       local kind, age = p[1], p[2]
       if age == nil then
-        issues[#issues + 1] = string.format("no %s plan yet", kind)
+        issues[#issues + 1] = string.format("there is no %s plan yet", kind)
       elseif age > fresh then
         issues[#issues + 1] = string.format("the %s plan is %d days old", kind, math.floor(age))
       end
     end
     if #issues == 0 then return false end
-    return string.format("%s: %s. Sit down together to write or refresh the personal sales "
-                         .. "and life action plans, built on their strengths (%s).",
+    return string.format("%s's action plans need attention: %s. Sit down together to write "
+                         .. "or refresh the personal sales and life plans, built on their "
+                         .. "strengths (%s).",
                          rep.name, table.concat(issues, " and "), rep.top_strength or "-")
   end,
   advice = "Refresh the sales and life action plans together.",

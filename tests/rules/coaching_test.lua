@@ -190,7 +190,7 @@ test("stale_action_plan: an old sales plan and no life plan", function()
   local c = coached(rep(r, "Ana"), "stale_action_plan")
   expect_true(c)
   expect_eq(c.severity, "medium")
-  expect_eq(c.advice, "Ana: the sales plan is 200 days old and no life plan yet. Sit down together to write or refresh the personal sales and life action plans, built on their strengths (Relator).")
+  expect_eq(c.advice, "Ana's action plans need attention: the sales plan is 200 days old and there is no life plan yet. Sit down together to write or refresh the personal sales and life plans, built on their strengths (Relator).")
 end)
 
 test("stale_action_plan: not when both plans were updated recently", function()

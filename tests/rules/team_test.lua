@@ -152,15 +152,21 @@ test("collective_momentum: team wins up 27% with three of five members growing",
   }
   local rec = recognized(team(r, "West"), "collective_momentum")
   expect_true(rec)
-  expect_eq(rec.message, "Team West is building momentum together: wins up 27% on last period, with most of the team growing.")
+  expect_eq(rec.message, "Team West is building momentum together: wins up 27% on last period, with 60% of the team growing.")
 end)
 
-test("collective_momentum: not when one star carries the growth", function()
+test("collective_momentum: not when one star carries the growth, nor when the team is down", function()
   local r = run {
     deals = { won(1, 1, 100, "2026-05-01"), won(2, 2, 100, "2026-05-01"), won(3, 3, 100, "2026-05-01"),
               won(4, 1, 400, "2026-08-01") },
   }
   expect_false(recognized(team(r, "West"), "collective_momentum"))
+  local r2 = run {
+    deals = { won(1, 1, 100, "2026-05-01"), won(2, 2, 100, "2026-05-01"), won(3, 3, 100, "2026-05-01"),
+              won(4, 4, 1000, "2026-05-01"),
+              won(5, 1, 110, "2026-08-01"), won(6, 2, 110, "2026-08-01"), won(7, 3, 110, "2026-08-01") },
+  }
+  expect_false(recognized(team(r2, "West"), "collective_momentum"))
 end)
 
 ---------------------------------------------------------------------------

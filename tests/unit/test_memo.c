@@ -107,7 +107,7 @@ static void sql_metric_values_and_defaults(void **state)
 	         "  return 0.5, string.format('%g %s %g', m.won, m.won_or_nil, m.null_row) end }\n",
 	         NULL);
 	fx_run(f, "2026-Q3", "2026-09-30");
-	assert_string_equal(why(f, "Ana", "s"), "750 750.0 7");
+	assert_string_equal(why(f, "Ana", "s"), "750 750 7");
 	assert_string_equal(why(f, "Cy", "s"), "0 nil 7"); /* Cy won nothing in Q3 */
 }
 
