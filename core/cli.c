@@ -75,11 +75,8 @@ int hd_cli_period(const hd_cli *cli, const char *arg, hd_period *p, hd_err *err)
 	int fs = cli->cfg.fiscal_year_start;
 	if (arg)
 		return hd_period_parse(arg, fs, p, err);
-	if (cli->cfg.period) {
-		if (hd_period_parse(cli->cfg.period, fs, p, err))
-			return hd_err_wrap(err, "%s: period: ", cli->cfg.path ? cli->cfg.path : "config");
-		return 0;
-	}
+	if (cli->cfg.period) /* checked when the config was read */
+		return hd_period_parse(cli->cfg.period, fs, p, err);
 	hd_period_quarter_of(hd_today(), fs, p);
 	return 0;
 }

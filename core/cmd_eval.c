@@ -134,8 +134,12 @@ static int evaluate(hd_cli *cli, eval_opts *o, hd_err *err)
 	    (rc = hd_cli_as_of(o->as_of, &p, &as_of, err)))
 		return rc;
 	const char *format = o->format ? o->format : cli->cfg.format ? cli->cfg.format : "table";
-	if (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv") && strcmp(format, "markdown"))
+	if (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv") && strcmp(format, "markdown")) {
+		if (!o->format)
+			return hd_err_set(err, HD_EINPUT, "%s:%d: output.format: unknown format '%s': use table, json, "
+					  "csv or markdown", cli->cfg.path, cli->cfg.format_line, format);
 		return hd_cli_usage_error(cli, err, "unknown format '%s': use table, json, csv or markdown", format);
+	}
 	if ((rc = hd_cli_open(cli, HD_DB_EXISTING, err)))
 		return rc;
 	hd_engine e;

@@ -213,6 +213,7 @@ static int read_output(hd_config *c, const config_setting_t *g, hd_err *err)
 		if (!strcmp(k, "format")) {
 			if (get_string(c, s, &c->format, err))
 				return err->code;
+			c->format_line = config_setting_source_line(s);
 		} else if (!strcmp(k, "leaderboard")) {
 			const char *v = config_setting_type(s) == CONFIG_TYPE_STRING
 						? config_setting_get_string(s)
@@ -251,6 +252,7 @@ static int read_root(hd_config *c, hd_err *err)
 {
 	const config_setting_t *root = config_root_setting(&c->cfg);
 	long long v;
+	int period_line = 0;
 	for (int i = 0; i < config_setting_length(root); i++) {
 		const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
 		const char *k = config_setting_name(s);
@@ -265,6 +267,7 @@ static int read_root(hd_config *c, hd_err *err)
 			free(p);
 		} else if (!strcmp(k, "period")) {
 			rc = get_string(c, s, &c->period, err);
+			period_line = config_setting_source_line(s);
 		} else if (!strcmp(k, "fiscal_year_start")) {
 			rc = get_int(c, s, 1, 12, &v, err);
 			c->fiscal_year_start = (int)v;
@@ -283,6 +286,12 @@ static int read_root(hd_config *c, hd_err *err)
 		}
 		if (rc)
 			return rc;
+	}
+	/* Checked last: fiscal_year_start may come after period. */
+	hd_period p;
+	if (c->period && hd_period_parse(c->period, c->fiscal_year_start, &p, err)) {
+		hd_err_wrap(err, "%s:%d: period: ", c->path, period_line);
+		return err->code = HD_EINPUT;
 	}
 	return 0;
 }

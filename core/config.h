@@ -10,6 +10,7 @@
 #include <libconfig.h>
 
 #include "err.h"
+#include "period.h"
 
 typedef struct hd_strv {
 	char **v;
@@ -48,6 +49,7 @@ typedef struct hd_config {
 	hd_param *params;
 	int nparams;
 	char *format;
+	int format_line; /* where output.format was set, for its error */
 	int anonymous; /* output.leaderboard = "anonymous" */
 	config_t cfg;	/* kept for the plugins' own groups */
 } hd_config;

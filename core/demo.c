@@ -1,8 +1,8 @@
 /*
  * demo.c - reproducible synthetic team data: the org (teams, reps,
  * trainings, team targets), the transaction and the bulk-load plumbing.
- * demo_sales.c writes each rep's quotas, deals and activities,
- * demo_people.c the rest of a rep's rows.
+ * demo_sales.c says who each rep is and writes its quotas, deals and
+ * activities, demo_people.c the rest of its rows.
  *
  * Every rep gets an archetype, so that each default rule has someone to
  * fire for.  The first reps of the org go through the list below once,
@@ -34,7 +34,7 @@
  *   undebriefed       2%    assessment taken 90-400 days ago, no debrief
  *   stale_plan        2%    no life plan; last sales plan 150-240 days old
  *   no_want           2%    every check-in says wants_to_grow = 0
- *   gamer             2%    60% of activities in the quarter's last 7 days;
+ *   gamer             2%    75% of activities in the quarter's last 7 days;
  *                           assists only with its partner, 3-5 each way
  *   referral_magnet   2%    3-4 won deals, 2 of them referrals of its own
  *                           earlier won deals, plus an open referral
@@ -225,66 +225,6 @@ void dm_insert(dm_gen *g, int stmt)
 	sqlite3_reset(st);
 }
 
-void dm_profile_of(const dm_gen *g, int i, dm_profile *p)
-{
-	dm_rng r;
-	int a = g->arch[i], ls = g->q[g->nq - 1].start, roll;
-	dm_rng_seed(&r, g->seed, (uint64_t)i, 0);
-	/* An odd step walks all 4096 name pairs before one repeats. */
-	uint32_t name = (g->name_off + (uint32_t)i * g->name_step) % 4096;
-	p->arch = a;
-	p->first = (int)(name % 64);
-	p->last = (int)(name / 64);
-
-	roll = dm_below(&r, 100);
-	if (a == DM_STAR || a == DM_LONE_WOLF)
-		p->role = roll < 70 ? DM_SENIOR_AE : DM_AE;
-	else if (a == DM_QUIET_HELPER)
-		p->role = roll < 40 ? DM_SDR : DM_AE;
-	else
-		p->role = roll < 20 ? DM_SDR : roll < 75 ? DM_AE : DM_SENIOR_AE;
-	p->quota = 5000.0 * (p->role == DM_SDR ? dm_range(&r, 12, 16)
-			     : p->role == DM_AE ? dm_range(&r, 18, 28)
-						: dm_range(&r, 30, 40));
-	if (a == DM_STAR || a == DM_LONE_WOLF)
-		p->att = dm_uniform(&r, 1.35, 1.6);
-	else if (a == DM_QUIET_HELPER)
-		p->att = dm_uniform(&r, 0.55, 0.75);
-	else if (a == DM_REFERRAL_MAGNET)
-		p->att = dm_uniform(&r, 0.95, 1.15);
-	else
-		p->att = dm_uniform(&r, 0.7, 1.05);
-
-	/* Archetypes other than steady predate the history, so their trends
-	 * show in every quarter; a few steady reps are still ramping. */
-	p->left = INT_MAX;
-	if (a == DM_NEW_HIRE) {
-		p->hired = ls + dm_range(&r, 0, 40);
-	} else if (a == DM_DEPARTED) {
-		p->hired = g->first_day - dm_range(&r, 200, 2000);
-		p->left = ls - dm_range(&r, 5, 60);
-	} else if (a != DM_STEADY) {
-		p->hired = g->first_day - dm_range(&r, 120, 2500);
-	} else if (g->nq > 1 && dm_chance(&r, 0.06)) {
-		p->hired = dm_range(&r, g->first_day, ls - 1);
-	} else {
-		p->hired = g->first_day - dm_range(&r, 60, 3000);
-	}
-
-	roll = dm_below(&r, 100);
-	p->energy = roll < 25 ? 3 : roll < 75 ? 4 : 5;
-	roll = dm_below(&r, 100);
-	if (a == DM_STALE_PLAN)
-		p->life_plan = 0;
-	else if (a == DM_NEW_HIRE)
-		p->life_plan = roll < 50;
-	else
-		p->life_plan = roll < 90 ? 1 : roll < 95 ? 2 : 0;
-	p->coached = a == DM_LOW_ENERGY || a == DM_NO_WANT || a == DM_DECLINING ||
-		     a == DM_BUSY_NO_WINS || dm_chance(&r, a == DM_STAR ? 0.5 : 0.3);
-	p->debriefed = a != DM_UNDEBRIEFED && a != DM_NEW_HIRE && dm_chance(&r, 0.88);
-}
-
 /* Makes rep i a gamer together with a partner: the next rep of its team
  * if that one is still free, else the next free rep. Returns 0 when no
  * rep is free, and then i stays unassigned. */
@@ -331,6 +271,7 @@ static void assign_archetypes(dm_gen *g, dm_rng *r)
 	}
 }
 
+/* Team t's name: the usual regions and segments, then numbers. */
 static void team_name(int t, char *buf, size_t size)
 {
 	if (t < (int)(sizeof team_names / sizeof *team_names))
@@ -343,7 +284,7 @@ static void team_name(int t, char *buf, size_t size)
  * arrays other reps' rows consult), before any row that references them. */
 static void org_rows(dm_gen *g)
 {
-	char name[64], mgr[64], email[96];
+	char name[64], team[32], mgr[64], email[96];
 	sqlite3_stmt *st = g->st[DM_TEAMS];
 	for (int t = 0; t < g->nteams && !g->failed; t++) {
 		team_name(t, name, sizeof name);
@@ -361,8 +302,8 @@ static void org_rows(dm_gen *g)
 					 org_trainings[(k * DM_ORG_TRAININGS + s) % 8]);
 				sqlite3_bind_null(st, 4);
 			} else {
-				team_name(s - DM_ORG_TRAININGS, mgr, sizeof mgr);
-				snprintf(name, sizeof name, "%s: %s", mgr,
+				team_name(s - DM_ORG_TRAININGS, team, sizeof team);
+				snprintf(name, sizeof name, "%s: %s", team,
 					 team_trainings[(k + s) % 6]);
 				sqlite3_bind_int(st, 4, s - DM_ORG_TRAININGS + 1);
 			}
@@ -458,6 +399,7 @@ static int gen_init(dm_gen *g, sqlite3 *db, const hd_demo_opts *opts, hd_err *er
 	return 0;
 }
 
+/* Releases what gen_init allocated, also after it failed. */
 static void gen_free(dm_gen *g)
 {
 	for (int k = 0; k < DM_STMTS; k++)
@@ -482,7 +424,6 @@ typedef struct saved_indexes {
 static int drop_indexes(sqlite3 *db, saved_indexes *s, hd_err *err)
 {
 	sqlite3_stmt *st;
-	char drop[256];
 	s->sql = NULL;
 	s->n = 0;
 	if (sqlite3_prepare_v2(db,
@@ -494,27 +435,24 @@ static int drop_indexes(sqlite3 *db, saved_indexes *s, hd_err *err)
 			       " ORDER BY rowid",
 			       -1, &st, NULL) != SQLITE_OK)
 		return hd_err_set(err, HD_EIO, "demo data: %s", sqlite3_errmsg(db));
-	char **names = NULL;
+	/* The schema cannot change while it is being read: drop afterwards. */
+	sqlite3_str *drop = sqlite3_str_new(db);
 	while (sqlite3_step(st) == SQLITE_ROW) {
+		sqlite3_str_appendf(drop, "DROP INDEX \"%w\";", (const char *)sqlite3_column_text(st, 0));
 		s->sql = hd_xrealloc(s->sql, (size_t)(s->n + 1) * sizeof *s->sql);
-		names = hd_xrealloc(names, (size_t)(s->n + 1) * sizeof *names);
-		names[s->n] = hd_xstrdup((const char *)sqlite3_column_text(st, 0));
 		s->sql[s->n++] = hd_xstrdup((const char *)sqlite3_column_text(st, 1));
 	}
 	int rc = sqlite3_finalize(st) != SQLITE_OK
 			 ? hd_err_set(err, HD_EIO, "demo data: %s", sqlite3_errmsg(db))
 			 : 0;
-	for (int k = 0; k < s->n; k++) {
-		if (!rc && strlen(names[k]) < 200) {
-			snprintf(drop, sizeof drop, "DROP INDEX \"%s\"", names[k]);
-			rc = hd_db_exec(db, drop, err);
-		}
-		free(names[k]);
-	}
-	free(names);
+	char *sql = sqlite3_str_finish(drop);
+	if (!rc)
+		rc = sql ? hd_db_exec(db, sql, err) : hd_err_nomem(err);
+	sqlite3_free(sql);
 	return rc;
 }
 
+/* Recreates the dropped indexes; they are the last tenth of the work. */
 static int restore_indexes(sqlite3 *db, const saved_indexes *s, const hd_demo_opts *opts, hd_err *err)
 {
 	for (int k = 0; k < s->n; k++) {

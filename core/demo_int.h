@@ -133,7 +133,6 @@ typedef struct dm_profile {
 typedef struct dm_deal {
 	int64_t id;
 	int created, closed; /* closed < 0: still open */
-	int won;
 } dm_deal;
 
 #define DM_MAX_DEALS 24

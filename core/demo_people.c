@@ -119,7 +119,7 @@ static void assists(dm_gen *g, int i, const dm_profile *p, const dm_quarter *qt,
 		if (helper >= 0 && dm_employed(g, helper, day))
 			put_assist(g, helper, i, d ? d->id : 0, day);
 	}
-	n = p->arch == DM_QUIET_HELPER ? dm_range(r, 3, 4) : p->arch == DM_STAR ? dm_range(r, 1, 2) : 0;
+	n = p->arch == DM_QUIET_HELPER ? dm_range(r, 4, 5) : p->arch == DM_STAR ? dm_range(r, 1, 2) : 0;
 	for (int k = 0; k < n; k++) {
 		int day = dm_range(r, qt->lo, qt->hi), helped = pick_peer(g, i, day, helped_weight, r);
 		if (helped >= 0)
@@ -197,7 +197,7 @@ static void attendance(dm_gen *g, int i, const dm_profile *p, const dm_quarter *
 			 : a == DM_STAR || a == DM_NEW_HIRE ? 1
 			 : a == DM_QUIET_HELPER ? 0.97
 			 : a == DM_BUSY_NO_WINS ? 0.75
-						: 0.9;
+						: 0.95;
 	sqlite3_stmt *st = g->st[DM_ATTENDANCE];
 	for (int s = 0; s <= DM_ORG_TRAININGS; s++) {
 		int slot = s < DM_ORG_TRAININGS ? s : team_slot;
@@ -361,6 +361,8 @@ static void plan_updates(dm_gen *g, int i, const char *kind, int start, int stop
 	}
 }
 
+/* Sales and life plans kept up until the end, or until the rep left; a
+ * few life plans went stale, some reps never wrote one. */
 static void action_plans(dm_gen *g, int i, const dm_profile *p, dm_rng *r)
 {
 	int stop = p->left == INT_MAX ? g->last_day : p->left - 1;

@@ -1,9 +1,10 @@
 /*
- * demo_sales.c - a rep's quotas, deals, client success metrics and
- * activities, quarter by quarter, then the rest of its rows.
+ * demo_sales.c - who a rep is, and its quotas, deals, client success
+ * metrics and activities, quarter by quarter, then the rest of its rows.
  */
 #include "demo_int.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -57,6 +58,66 @@ typedef struct plan {
 	double att;	 /* won amount over quota */
 } plan;
 
+void dm_profile_of(const dm_gen *g, int i, dm_profile *p)
+{
+	dm_rng r;
+	int a = g->arch[i], ls = g->q[g->nq - 1].start, roll;
+	dm_rng_seed(&r, g->seed, (uint64_t)i, 0);
+	/* An odd step walks all 4096 name pairs before one repeats. */
+	uint32_t name = (g->name_off + (uint32_t)i * g->name_step) % 4096;
+	p->arch = a;
+	p->first = (int)(name % 64);
+	p->last = (int)(name / 64);
+
+	roll = dm_below(&r, 100);
+	if (a == DM_STAR || a == DM_LONE_WOLF)
+		p->role = roll < 70 ? DM_SENIOR_AE : DM_AE;
+	else if (a == DM_QUIET_HELPER)
+		p->role = roll < 40 ? DM_SDR : DM_AE;
+	else
+		p->role = roll < 20 ? DM_SDR : roll < 75 ? DM_AE : DM_SENIOR_AE;
+	p->quota = 5000.0 * (p->role == DM_SDR ? dm_range(&r, 12, 16)
+			     : p->role == DM_AE ? dm_range(&r, 18, 28)
+						: dm_range(&r, 30, 40));
+	if (a == DM_STAR || a == DM_LONE_WOLF)
+		p->att = dm_uniform(&r, 1.35, 1.6);
+	else if (a == DM_QUIET_HELPER)
+		p->att = dm_uniform(&r, 0.55, 0.75);
+	else if (a == DM_REFERRAL_MAGNET)
+		p->att = dm_uniform(&r, 0.95, 1.15);
+	else
+		p->att = dm_uniform(&r, 0.7, 1.05);
+
+	/* Archetypes other than steady predate the history, so their trends
+	 * show in every quarter; a few steady reps are still ramping. */
+	p->left = INT_MAX;
+	if (a == DM_NEW_HIRE) {
+		p->hired = ls + dm_range(&r, 0, 40);
+	} else if (a == DM_DEPARTED) {
+		p->hired = g->first_day - dm_range(&r, 200, 2000);
+		p->left = ls - dm_range(&r, 5, 60);
+	} else if (a != DM_STEADY) {
+		p->hired = g->first_day - dm_range(&r, 120, 2500);
+	} else if (g->nq > 1 && dm_chance(&r, 0.06)) {
+		p->hired = dm_range(&r, g->first_day, ls - 1);
+	} else {
+		p->hired = g->first_day - dm_range(&r, 60, 3000);
+	}
+
+	roll = dm_below(&r, 100);
+	p->energy = roll < 25 ? 3 : roll < 75 ? 4 : 5;
+	roll = dm_below(&r, 100);
+	if (a == DM_STALE_PLAN)
+		p->life_plan = 0;
+	else if (a == DM_NEW_HIRE)
+		p->life_plan = roll < 50;
+	else
+		p->life_plan = roll < 94 ? 1 : roll < 97 ? 2 : 0;
+	p->coached = a == DM_LOW_ENERGY || a == DM_NO_WANT || a == DM_DECLINING ||
+		     a == DM_BUSY_NO_WINS || dm_chance(&r, a == DM_STAR ? 0.5 : 0.3);
+	p->debriefed = a != DM_UNDEBRIEFED && a != DM_NEW_HIRE && dm_chance(&r, 0.88);
+}
+
 /* How many deals of each stage the rep has in the quarter, and what it wins. */
 static void plan_quarter(const dm_gen *g, const dm_profile *p, const dm_quarter *qt, dm_rng *r,
 			 plan *pl)
@@ -64,8 +125,8 @@ static void plan_quarter(const dm_gen *g, const dm_profile *p, const dm_quarter 
 	const hd_period *q = &g->q[qt->k];
 	int ago = qt->ago;
 	pl->nw = 1 + dm_chance(r, 0.45) + dm_chance(r, 0.15);
-	pl->nl = dm_chance(r, 0.5) + dm_chance(r, 0.3);
-	pl->no = ago == 0 ? 1 + dm_chance(r, 0.5) : dm_chance(r, 0.12);
+	pl->nl = dm_chance(r, 0.45) + dm_chance(r, 0.2);
+	pl->no = ago == 0 ? 1 + dm_chance(r, 0.35) : dm_chance(r, 0.12);
 	pl->att = p->att * dm_uniform(r, 0.92, 1.08);
 	switch (p->arch) {
 	case DM_STAR:
@@ -110,6 +171,7 @@ static void plan_quarter(const dm_gen *g, const dm_profile *p, const dm_quarter 
 	}
 }
 
+/* The rep's quota for quarter q: the same amount every quarter. */
 static void put_quota(dm_gen *g, int i, const dm_profile *p, const hd_period *q)
 {
 	sqlite3_stmt *st = g->st[DM_QUOTAS];
@@ -181,7 +243,7 @@ static void put_deal(dm_gen *g, int i, const dm_profile *p, dm_quarter *qt, book
 	dm_insert(g, DM_DEALS);
 
 	if (qt->ndeals < DM_MAX_DEALS)
-		qt->deal[qt->ndeals++] = (dm_deal){ id, created, stage == S_OPEN ? -1 : closed, stage == S_WON };
+		qt->deal[qt->ndeals++] = (dm_deal){ id, created, stage == S_OPEN ? -1 : closed };
 	if (stage != S_WON)
 		return;
 	int e = b->total++ % BOOK;
@@ -222,18 +284,19 @@ static void deals(dm_gen *g, int i, const dm_profile *p, dm_quarter *qt, book *b
 	plan pl;
 	plan_quarter(g, p, qt, r, &pl);
 	nt = pl.nw + pl.nl + pl.no;
-	for (int j = 0; j < nt; j++) {
-		int roll = dm_below(r, 100);
-		kinds[j] = roll < 75 ? K_BASE : roll < 90 ? K_INCREMENTAL : K_REFERRAL;
-	}
-	/* Every rep but base_only opens at least one incremental deal; the
-	 * magnet's second and third wins, and a new open deal, are referrals. */
+	/* With one incremental deal a quarter for everyone (below), a third
+	 * of all deals are incremental already. */
+	for (int j = 0; j < nt; j++)
+		kinds[j] = dm_chance(r, 0.86) ? K_BASE : K_REFERRAL;
+	/* Every rep but base_only opens at least one incremental deal in the
+	 * quarter; the magnet's second and third wins, and one or two new open
+	 * deals, are referrals. */
 	if (p->arch == DM_REFERRAL_MAGNET) {
 		j0 = nt > 3 ? dm_range(r, 3, nt - 1) : -1;
 		kinds[0] = K_BASE;
 		for (int j = 1; j < 3 && j < pl.nw; j++)
 			kinds[j] = K_REFERRAL;
-		if (qt->ago == 0 && qt->quota)
+		for (int extra = dm_range(r, 1, 2); extra > 0 && qt->quota; extra--)
 			kinds[nt++] = K_REFERRAL, pl.no++;
 	} else {
 		j0 = nt ? dm_below(r, nt) : -1;
@@ -262,9 +325,7 @@ static void deals(dm_gen *g, int i, const dm_profile *p, dm_quarter *qt, book *b
 				kind = K_BASE;
 			if (kind == K_REFERRAL) {
 				int from = b->closed[src] + 1;
-				created = dm_range(r, stage == S_OPEN ? max3(from, qt->lo, 0)
-								      : max3(from, qt->lo - 40, p->hired),
-						   qt->hi);
+				created = dm_range(r, max3(from, qt->lo, 0), qt->hi);
 				closed = dm_range(r, created > qt->lo ? created : qt->lo, qt->hi);
 			} else if (stage == S_OPEN) {
 				created = closed = dm_range(r, qt->lo, qt->hi);
@@ -279,6 +340,8 @@ static void deals(dm_gen *g, int i, const dm_profile *p, dm_quarter *qt, book *b
 				created = closed - dm_range(r, 10, stage == S_WON ? 80 : 60);
 				if (created < p->hired)
 					created = p->hired;
+				if (j == j0 && created < qt->lo)
+					created = dm_range(r, qt->lo, closed);
 			}
 			put_deal(g, i, p, qt, b, stage, kind, amount, created, closed, src, r);
 		}
@@ -301,6 +364,7 @@ static void bind_activity(dm_gen *g, sqlite3_stmt *st, int col, int i, const act
 		sqlite3_bind_null(st, col + 4);
 }
 
+/* Activities in a whole quarter, by archetype. */
 static int activity_count(const dm_profile *p, dm_rng *r)
 {
 	switch (p->arch) {
@@ -327,20 +391,20 @@ static void activities(dm_gen *g, int i, const dm_profile *p, const dm_quarter *
 	int n = (int)(activity_count(p, r) * frac + dm_unit(r)), last_week = q->stop - 7;
 	for (int k = 0; k < n; k++) {
 		int roll = dm_below(r, 100);
-		const dm_deal *d = qt->ndeals ? &qt->deal[dm_below(r, qt->ndeals)] : NULL;
-		int from = d && d->created > qt->lo ? d->created : qt->lo;
-		int to = d && d->closed >= 0 ? d->closed : qt->hi;
 		a[k].kind = roll < 45 ? 0 : roll < 75 ? 1 : roll < 90 ? 2 : 3;
 		a[k].deal = 0;
-		if (p->arch == DM_GAMER && qt->hi >= last_week && dm_chance(r, 0.6)) {
+		/* The day first, so that only a gamer's activity bunches up; then
+		 * a deal of the rep's that was being worked that day, if any.
+		 * Work on an open deal comes in its first weeks. */
+		if (p->arch == DM_GAMER && qt->hi >= last_week && dm_chance(r, 0.75))
 			a[k].day = dm_range(r, last_week > qt->lo ? last_week : qt->lo, qt->hi);
-			if (d && from <= a[k].day && a[k].day <= to)
-				a[k].deal = d->id;
-		} else if (d && from <= to && dm_chance(r, 0.6)) {
-			a[k].day = dm_range(r, from, to);
-			a[k].deal = d->id;
-		} else {
+		else
 			a[k].day = dm_range(r, qt->lo, qt->hi);
+		for (int tries = 0; tries < 3 && qt->ndeals && !a[k].deal; tries++) {
+			const dm_deal *d = &qt->deal[dm_below(r, qt->ndeals)];
+			int to = d->closed >= 0 ? d->closed : d->created + 45;
+			if (d->created <= a[k].day && a[k].day <= to)
+				a[k].deal = d->id;
 		}
 		/* Insertion sort: a few dozen rows, mostly in order already. */
 		act t = a[k];
