@@ -442,8 +442,11 @@ static int l_expect_near(lua_State *L)
 {
 	double tol = luaL_optnumber(L, 3, 1e-9);
 	if (lua_type(L, 1) != LUA_TNUMBER || lua_type(L, 2) != LUA_TNUMBER ||
-	    !(fabs(lua_tonumber(L, 1) - lua_tonumber(L, 2)) <= tol))
-		return fail(L, "expected %s (within %g), got %s", describe(L, 2), tol, describe(L, 1));
+	    !(fabs(lua_tonumber(L, 1) - lua_tonumber(L, 2)) <= tol)) {
+		char t[32]; /* lua_pushfstring has no %g */
+		snprintf(t, sizeof t, "%g", tol);
+		return fail(L, "expected %s (within %s), got %s", describe(L, 2), t, describe(L, 1));
+	}
 	return 0;
 }
 

@@ -501,18 +501,15 @@ static const struct {
  * column of the answer in buf (empty if none). */
 static void pragma(sqlite3 *db, const char *name, const char *value, char *buf, size_t size)
 {
-	sqlite3_stmt *st;
-	char sql[96];
-	if (value)
-		snprintf(sql, sizeof sql, "PRAGMA %s = %s", name, value);
-	else
-		snprintf(sql, sizeof sql, "PRAGMA %s", name);
+	sqlite3_stmt *st = NULL;
+	char *sql = value ? sqlite3_mprintf("PRAGMA %s = %s", name, value) : sqlite3_mprintf("PRAGMA %s", name);
 	if (buf)
 		buf[0] = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+	if (sql && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
 	    buf && sqlite3_column_text(st, 0))
 		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
+	sqlite3_free(sql);
 }
 
 /* Everything between BEGIN and COMMIT. */

@@ -38,9 +38,11 @@ static void free_ctx(hd_engine *e)
 		for (int i = 0; i < e->rules.nmetrics; i++) {
 			free(e->ctx[c].values[i]);
 			free(e->ctx[c].state[i]);
+			free(e->ctx[c].failed[i]);
 		}
 		free(e->ctx[c].values);
 		free(e->ctx[c].state);
+		free(e->ctx[c].failed);
 	}
 	memset(e->ctx, 0, sizeof e->ctx);
 	e->nctx = 0;
@@ -58,6 +60,7 @@ int hd_engine_prepare(hd_engine *e, const hd_period *p, int as_of, hd_err *err)
 	hd_date_format(as_of, c->as_of_iso);
 	c->values = hd_xcalloc((size_t)(e->rules.nmetrics ? e->rules.nmetrics : 1), sizeof *c->values);
 	c->state = hd_xcalloc((size_t)(e->rules.nmetrics ? e->rules.nmetrics : 1), sizeof *c->state);
+	c->failed = hd_xcalloc((size_t)(e->rules.nmetrics ? e->rules.nmetrics : 1), sizeof *c->failed);
 	e->nctx = 1;
 	if (e->lua.L)
 		hd_lapi_set_period(e);

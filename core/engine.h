@@ -28,6 +28,7 @@ typedef struct hd_pctx {
 	char start[11], stop[11], as_of_iso[11];
 	double **values;	/* [metric][subject], NaN for nil; NULL until computed */
 	unsigned char **state;	/* Lua metrics: [metric][subject] 0 new, 1 computing, 2 done */
+	char **failed;		/* SQL metrics: why the query failed, so it runs once */
 } hd_pctx;
 
 /* A metric read recorded while explaining a subject. */

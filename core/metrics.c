@@ -45,6 +45,7 @@ void hd_engine_ctx(hd_engine *e, int ctx)
 		hd_date_format(c->as_of, c->as_of_iso);
 		c->values = hd_xcalloc((size_t)e->rules.nmetrics, sizeof *c->values);
 		c->state = hd_xcalloc((size_t)e->rules.nmetrics, sizeof *c->state);
+		c->failed = hd_xcalloc((size_t)e->rules.nmetrics, sizeof *c->failed);
 		e->nctx++;
 	}
 }
@@ -168,10 +169,22 @@ int hd_rule_sql_bind(hd_engine *e, sqlite3_stmt *st, int ctx, int extra, char *m
 	return 0;
 }
 
+/* Remembers why a SQL metric failed for ctx, so that every later read
+ * fails the same way at once instead of running the query again. */
+static int fail_sql(hd_engine *e, int mi, int ctx, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	e->ctx[ctx].failed[mi] = hd_xstrdup(msg);
+	return raise(e->lua.L, "%s", msg);
+}
+
 /* Runs a SQL metric for every subject of ctx.  Raises on failure. */
 static void compute_sql(hd_engine *e, int mi, int ctx)
 {
-	lua_State *L = e->lua.L;
 	const hd_metric_def *m = &e->rules.metrics[mi];
 	int n = subject_count(e, m->kind);
 	const hd_idmap *ids = m->kind == HD_REP ? &e->subj.rep_ids : &e->subj.team_ids;
@@ -179,13 +192,13 @@ static void compute_sql(hd_engine *e, int mi, int ctx)
 	char msg[512];
 	sqlite3_stmt *st;
 	if (hd_rule_sql_prepare(e, m->sql, &st, msg, sizeof msg))
-		raise(L, "%s: metric '%s': %s", m->where, m->name, msg);
+		fail_sql(e, mi, ctx, "%s: metric '%s': %s", m->where, m->name, msg);
 	if (sqlite3_column_count(st) != 2 || hd_rule_sql_bind(e, st, ctx, 0, msg, sizeof msg)) {
 		if (sqlite3_column_count(st) != 2)
 			snprintf(msg, sizeof msg, "the query must return two columns (%s id, value), not %d",
 				 m->kind == HD_REP ? "rep" : "team", sqlite3_column_count(st));
 		sqlite3_finalize(st);
-		raise(L, "%s: metric '%s': %s", m->where, m->name, msg);
+		fail_sql(e, mi, ctx, "%s: metric '%s': %s", m->where, m->name, msg);
 	}
 	double *v = hd_xmalloc(sizeof *v * (size_t)(n ? n : 1));
 	unsigned char *seen = hd_xcalloc((size_t)(n ? n : 1), 1);
@@ -216,12 +229,12 @@ static void compute_sql(hd_engine *e, int mi, int ctx)
 	hd_lua_pause(&e->lua, hd_now() - t0);
 	if (has_dup) {
 		free(v);
-		raise(L, "%s: metric '%s': returned %s %I twice; group the rows by %s", m->where, m->name,
-		      m->kind == HD_REP ? "rep" : "team", (lua_Integer)dup, m->kind == HD_REP ? "rep_id" : "team_id");
+		fail_sql(e, mi, ctx, "%s: metric '%s': returned %s %lld twice; group the rows by %s", m->where,
+			 m->name, m->kind == HD_REP ? "rep" : "team", dup, m->kind == HD_REP ? "rep_id" : "team_id");
 	}
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		free(v);
-		raise(L, "%s: metric '%s': %s", m->where, m->name, msg);
+		fail_sql(e, mi, ctx, "%s: metric '%s': %s", m->where, m->name, msg);
 	}
 	e->ctx[ctx].values[mi] = v;
 }
@@ -294,6 +307,8 @@ double hd_metric_get(hd_engine *e, int metric, int ctx, int subject)
 	if (m->fn_ref != LUA_NOREF) {
 		v = compute_fn(e, metric, ctx, subject);
 	} else {
+		if (e->ctx[ctx].failed[metric])
+			raise(e->lua.L, "%s", e->ctx[ctx].failed[metric]);
 		if (!e->ctx[ctx].values[metric])
 			compute_sql(e, metric, ctx);
 		v = e->ctx[ctx].values[metric][subject];

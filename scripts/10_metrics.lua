@@ -10,10 +10,10 @@
 --   spike_ratio         = 7     last week's activity at 7x the usual weekly rate...
 --   spike_min           = 8     ...and at least this many activities, is a spike
 --   reciprocal_discount = 0.5   assists traded only within one pair count half
---   client_window_days  = 365   client success metrics agreed this far back count
+--   client_window_days  = 180   client success metrics of deals won this far back count
 --   top_producer_attainment = 1.25  attainment that makes a top producer
 
-local clamp, ratio = huddle.clamp, huddle.ratio
+local ratio = huddle.ratio
 
 ---------------------------------------------------------------------------
 -- Deals: results, quota, pipeline
@@ -199,7 +199,7 @@ metric "activities" {
 
 -- "The last week" ends at the as-of date (or the period's end, if earlier).
 metric "activities_last_week" {
-  doc = "Activities logged in the last 7 days up to the as-of date",
+  doc = "Activities logged in the last 7 days (spike_days) up to the as-of date",
   sql = [[SELECT rep_id, COUNT(*) FROM activities
           WHERE occurred_on >= MAX(:start,
                   date(MIN(:stop, date(:as_of, '+1 day')),
@@ -438,33 +438,26 @@ metric "days_since_coaching" {
 ---------------------------------------------------------------------------
 
 metric "referrals_generated" {
-  doc = "New deals opened in the period that the rep's clients referred",
+  doc = "Referral deals opened in the period that the rep's clients referred",
   sql = [[SELECT src.rep_id, COUNT(*)
           FROM deals d JOIN deals src ON src.id = d.referred_by
-          WHERE d.referred_by IS NOT NULL
+          WHERE d.kind = 'referral' AND d.referred_by IS NOT NULL
             AND d.created_on >= :start AND d.created_on < :stop
           GROUP BY src.rep_id]],
   default = 0,
 }
 
-metric "client_metrics_measured" {
-  doc = "Client success metrics agreed in the last year (client_window_days) with a result",
-  sql = [[SELECT d.rep_id, COUNT(*)
-          FROM client_metrics c JOIN deals d ON d.id = c.deal_id
-          WHERE c.agreed_on >= date(:stop, '-' || COALESCE(:param_client_window_days, 365) || ' days')
+-- Success metrics are agreed with clients on won deals; a deal won in the
+-- last 180 days (client_window_days) counts with every metric already measured.
+-- Read from the covering indexes deals_closed and client_metrics_deal.
+metric "client_success_rate" {
+  doc = "Share of measured client success metrics met, on deals won in the last 180 days (nil: none measured)",
+  sql = [[SELECT d.rep_id, AVG(c.achieved >= c.target)
+          FROM deals d JOIN client_metrics c ON c.deal_id = d.id
+          WHERE d.stage = 'won'
+            AND d.closed_on >= date(:stop, '-' || COALESCE(:param_client_window_days, 180) || ' days')
+            AND d.closed_on < :stop
             AND c.agreed_on < :stop
             AND c.achieved IS NOT NULL
           GROUP BY d.rep_id]],
-  default = 0,
-}
-
-metric "client_metrics_met" {
-  doc = "Of those, the ones where the client reached the agreed target",
-  sql = [[SELECT d.rep_id, COUNT(*)
-          FROM client_metrics c JOIN deals d ON d.id = c.deal_id
-          WHERE c.agreed_on >= date(:stop, '-' || COALESCE(:param_client_window_days, 365) || ' days')
-            AND c.agreed_on < :stop
-            AND c.achieved >= c.target
-          GROUP BY d.rep_id]],
-  default = 0,
 }

@@ -148,13 +148,12 @@ score "client_outcomes" {
   fn = function(rep, m)
     local referrals = clamp(m.referrals_generated / param("referral_target", 2), 0, 1)
     local why = plural(m.referrals_generated, "referral")
-    if m.client_metrics_measured == 0 then
+    local met = m.client_success_rate
+    if met == nil then
       return referrals, why .. ", no client success metrics measured yet"
     end
-    local met = m.client_metrics_met / m.client_metrics_measured
     return (referrals + met) / 2,
-           string.format("%s, %d of %d client success metrics met", why,
-                         m.client_metrics_met, m.client_metrics_measured)
+           string.format("%s, %s of client success metrics met", why, pct(met))
   end,
 }
 

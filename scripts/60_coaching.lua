@@ -37,7 +37,7 @@ coach "declining_trend" {
     local now, prev, before = m.won_amount, m.prev.won_amount, m.prev.prev.won_amount
     return prev > 0 and now <= prev * (1 - param("decline_drop", 0.2)) and prev <= before
   end,
-  advice = "${name}'s wins have been falling for two periods. Look together at what changed (accounts, pipeline, energy) and rebuild the plan on what has carried them before: ${top_strength}.",
+  advice = "${name}'s wins have been falling for two periods (${won_amount} this period). Look together at what changed (accounts, pipeline, energy) and rebuild the plan on the strengths that carried them before (${top_strength}).",
 }
 
 coach "skipped_training" {

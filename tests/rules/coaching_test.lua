@@ -104,6 +104,7 @@ test("declining_trend: down 30% after a flat period", function()
   local c = coached(rep(r, "Ana"), "declining_trend")
   expect_true(c)
   expect_eq(c.severity, "medium")
+  expect_eq(c.advice, "Ana's wins have been falling for two periods (700 this period). Look together at what changed (accounts, pipeline, energy) and rebuild the plan on the strengths that carried them before (Relator).")
 end)
 
 test("declining_trend: not after a rise, nor for a 10% dip", function()

@@ -300,17 +300,18 @@ test("client outcomes: referrals generated and client success metrics met", func
       { id = 3, rep_id = 1, amount = 50, stage = "open", kind = "referral", created_on = "2026-09-30", referred_by = 1 },
       { id = 4, rep_id = 2, amount = 50, stage = "open", kind = "referral", created_on = "2026-10-01", referred_by = 1 }, -- Q4
       { id = 5, rep_id = 3, amount = 50, stage = "open", kind = "referral", created_on = "2026-06-01", referred_by = 1 }, -- Q2
+      { id = 6, rep_id = 1, amount = 100, stage = "won", kind = "base", created_on = "2025-05-01", closed_on = "2025-06-01" },
     },
     client_metrics = {
-      { deal_id = 1, metric = "time to value (days)", target = 10, achieved = 12, agreed_on = "2026-05-01" }, -- met
-      { deal_id = 1, metric = "seats active", target = 10, achieved = 8, agreed_on = "2026-05-01" },          -- not met
-      { deal_id = 1, metric = "tickets closed", target = 5, agreed_on = "2026-05-01" },                       -- not measured yet
-      { deal_id = 1, metric = "old", target = 10, achieved = 20, agreed_on = "2025-06-01" },                 -- over a year ago
+      { deal_id = 1, metric = "adoption", target = 10, achieved = 12, agreed_on = "2026-05-01" },       -- met
+      { deal_id = 1, metric = "seats active", target = 10, achieved = 8, agreed_on = "2026-05-01" },    -- not met
+      { deal_id = 1, metric = "tickets deflected", target = 5, agreed_on = "2026-05-01" },              -- not measured yet
+      { deal_id = 6, metric = "uptime", target = 10, achieved = 20, agreed_on = "2025-06-01" },         -- won over a year ago
     },
   }
   local c = component(rep(r, "Ana"), "client_outcomes")
   expect_near(c.value, (1 + 1 / 2) / 2, 1e-9)
-  expect_eq(c.why, "2 referrals, 1 of 2 client success metrics met")
+  expect_eq(c.why, "2 referrals, 50% of client success metrics met")
   local ben = component(rep(r, "Ben"), "client_outcomes")
   expect_near(ben.value, 0, 1e-9)
   expect_eq(ben.why, "0 referrals, no client success metrics measured yet")
