@@ -154,10 +154,14 @@ static void coaching(const hd_scorecard *c, const hd_item *it, const style *st, 
 {
 	const char *sev = it->rule->severity;
 	const char *col = !strcmp(sev, "high") ? st->red : !strcmp(sev, "medium") ? st->yellow : st->dim;
+	/* Advice that already starts with the name needs no "Name:" before it. */
+	char who[256] = "";
+	if (strncmp(it->text, c->name, strlen(c->name)))
+		snprintf(who, sizeof who, md ? "**%s**: " : "%s: ", c->name);
 	if (md)
-		fprintf(out, "- **%s** — %s (%s): %s\n", c->name, it->rule->name, sev, it->text);
+		fprintf(out, "- %s%s (%s, %s)\n", who, it->text, it->rule->name, sev);
 	else
-		fprintf(out, "  %s%-6s%s %-26s %s: %s\n", col, sev, st->reset, it->rule->name, c->name, it->text);
+		fprintf(out, "  %s%-6s%s %-26s %s%s\n", col, sev, st->reset, it->rule->name, who, it->text);
 }
 
 static void rule_error(const hd_scorecard *c, const hd_rule_error *e, const style *st, int md, FILE *out)
