@@ -159,7 +159,7 @@ static int run(int argc, char **argv, hd_err *err)
 	const char *who = argv[optind];
 	hd_engine e;
 	hd_period p;
-	int as_of, idx;
+	int as_of, idx = -1;
 	memset(&e, 0, sizeof e);
 	if ((rc = hd_cli_config(&cli, err)) || (rc = hd_cli_period(&cli, period, &p, err)) ||
 	    (rc = hd_cli_as_of(as_of_arg, &p, &as_of, err)) || (rc = hd_cli_open(&cli, HD_DB_EXISTING, err)))

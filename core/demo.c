@@ -8,38 +8,41 @@
  * fire for.  The first reps of the org go through the list below once,
  * in order (a gamer brings a partner, the next rep of its team), so even
  * 20 reps show every archetype; later reps draw one at the share given.
- * Figures are for the latest quarter; "usual" means what steady reps do.
+ * Figures are for the latest quarter.
  *
  *   archetype        share  what sets it apart
- *   steady           63%    18-32 activities, 1-3 won deals worth 0.7-1.05
- *                           of quota, at least one incremental deal, some
- *                           collaboration, energy 3-5, wants to grow
- *   star              3%    Senior AE mostly, 3-4 won deals, 1.35-1.6 of
+ *   steady           63%    18-32 activities, 1-3 won deals worth 0.65-1.15
+ *                           of quota, an incremental deal opened, an insight
+ *                           or some cross-dept work, 0-3 assists received,
+ *                           energy 3-5, wants to grow; 6% hired during the
+ *                           history, without a quota in their first quarter
+ *   star              3%    Senior AE mostly, 3-4 won deals, 1.3-1.65 of
  *                           quota, 30-38 activities, attends every training,
- *                           shares 2 insights, gives 1-2 assists of its own
- *                           beside those peers ask for, 1-2 cross-dept
- *   lone_wolf         2%    a star's numbers, but never assists, shares,
- *                           uses an insight or works cross-dept; invited to
- *                           every training and attends none
- *   busy_no_wins      2.5%  60-75 activities, no won deal this quarter
- *                           (0.3-0.5 of quota before), 2-3 lost, 2-3 open
- *   quiet_helper      4%    0.55-0.75 of quota; gives 3-4 assists of its own
- *                           and is the likeliest peer to be asked, shares
- *                           2-3 insights, uses the most
+ *                           shares 2 insights, gives 1-2 assists unasked and
+ *                           is often asked, 1-2 cross-dept
+ *   lone_wolf         2%    a star's numbers, but no assists either way, no
+ *                           insight shared or used, no cross-dept work;
+ *                           invited to every training and attends none
+ *   busy_no_wins      2.5%  60-75 activities, no won deal (0.3-0.5 of quota
+ *                           the quarters before), 2-3 lost, 2-3 open
+ *   quiet_helper      4%    0.5-0.8 of quota; gives 5-6 assists unasked and
+ *                           is the likeliest to be asked, shares 2-3
+ *                           insights, uses the most
  *   declining         3%    attainment 1.3, 1.0, 0.7, 0.4 (oldest to latest)
  *   rising            3%    attainment 0.31, 0.59, 0.87, 1.15
  *   low_energy        2%    check-in energy 1-2 (2-3 the quarter before)
  *   base_only         2.5%  only base deals, ever
- *   bridge_builder    2%    5-7 cross-dept rows over 3+ departments
+ *   bridge_builder    2%    5-7 cross-dept rows, all five departments
  *   undebriefed       2%    assessment taken 90-400 days ago, no debrief
  *   stale_plan        2%    no life plan; last sales plan 150-240 days old
- *   no_want           2%    every check-in says wants_to_grow = 0
- *   gamer             2%    75% of activities in the quarter's last 7 days;
- *                           assists only with its partner, 3-5 each way
+ *   no_want           2%    every check-in says wants_to_grow = 0 (half of
+ *                           them the quarter before)
+ *   gamer             2%    24-32 activities, 80% in the quarter's last 7
+ *                           days; assists only with its partner, 3-5 each way
  *   referral_magnet   2%    3-4 won deals, 2 of them referrals of its own
- *                           earlier won deals, plus an open referral
- *   new_hire          3%    hired within the quarter: no quota, one open
- *                           deal, few activities, not yet debriefed
+ *                           earlier won deals, and 2 open referrals
+ *   new_hire          3%    hired early in the quarter: no quota, one open
+ *                           deal, 10-30 activities, no debrief yet
  *   departed          1%    active = 0, left before the latest quarter
  */
 #include "demo_int.h"
@@ -52,102 +55,114 @@
 #include <string.h>
 
 static const char *const first_names[64] = {
-	"Ana",	  "Ben",    "Carla",  "David",	"Elena",  "Farid",  "Grace",  "Hiro",
-	"Ines",	  "Jamal",  "Kate",   "Liam",	"Maya",	  "Noah",   "Olga",   "Pablo",
-	"Quinn",  "Rosa",   "Sam",    "Tara",	"Umar",	  "Vera",   "Wei",    "Ximena",
-	"Yusuf",  "Zoe",    "Aisha",  "Bruno",	"Chloe",  "Diego",  "Emma",   "Felix",
-	"Gina",	  "Hugo",   "Ivy",    "Jonas",	"Keiko",  "Leo",    "Mia",    "Nikhil",
-	"Omar",	  "Priya",  "Rafael", "Sofia",	"Tomas",  "Uma",    "Victor", "Wanda",
-	"Yara",	  "Zane",   "Adele",  "Boris",	"Camila", "Dmitri", "Esther", "Finn",
-	"Hannah", "Igor",   "Julia",  "Kofi",	"Lena",	  "Marco",  "Nadia",  "Oscar",
+    "Ana",   "Ben",    "Carla",  "David", "Elena", "Farid", "Grace",  "Hiro",  "Ines",   "Jamal",  "Kate",
+    "Liam",  "Maya",   "Noah",   "Olga",  "Pablo", "Quinn", "Rosa",   "Sam",   "Tara",   "Umar",   "Vera",
+    "Wei",   "Ximena", "Yusuf",  "Zoe",   "Aisha", "Bruno", "Chloe",  "Diego", "Emma",   "Felix",  "Gina",
+    "Hugo",  "Ivy",    "Jonas",  "Keiko", "Leo",   "Mia",   "Nikhil", "Omar",  "Priya",  "Rafael", "Sofia",
+    "Tomas", "Uma",    "Victor", "Wanda", "Yara",  "Zane",  "Adele",  "Boris", "Camila", "Dmitri", "Esther",
+    "Finn",  "Hannah", "Igor",   "Julia", "Kofi",  "Lena",  "Marco",  "Nadia", "Oscar",
 };
 
 static const char *const last_names[64] = {
-	"Ruiz",	    "Smith",   "Nguyen",   "Garcia",  "Kim",	"Patel",   "Muller",   "Rossi",
-	"Silva",    "Cohen",   "Okafor",   "Tanaka",  "Johnson", "Lopez",  "Brown",    "Novak",
-	"Jensen",   "Kowalski", "Dubois",  "Haddad",  "Singh",	"Chen",	   "Ivanova",  "Murphy",
-	"Walsh",    "Santos",  "Fischer",  "Ali",     "Costa",	"Hansen",  "Moreau",   "Yilmaz",
-	"Khan",	    "Mendes",  "Larsen",   "Petrov",  "Bauer",	"Romano",  "Sato",     "Park",
-	"Wong",	    "Reyes",   "Morales",  "Andersen", "Lindqvist", "Nakamura", "Mensah", "Adeyemi",
-	"Horvat",   "Popescu", "Schmidt",  "Taylor",  "Wilson", "Clarke",  "Evans",    "Baker",
-	"Hughes",   "Price",   "Foster",   "Grant",   "Hayes",	"Reed",	   "Stone",    "Vargas",
+    "Ruiz",   "Smith",    "Nguyen",  "Garcia",   "Kim",       "Patel",    "Muller",  "Rossi",
+    "Silva",  "Cohen",    "Okafor",  "Tanaka",   "Johnson",   "Lopez",    "Brown",   "Novak",
+    "Jensen", "Kowalski", "Dubois",  "Haddad",   "Singh",     "Chen",     "Ivanova", "Murphy",
+    "Walsh",  "Santos",   "Fischer", "Ali",      "Costa",     "Hansen",   "Moreau",  "Yilmaz",
+    "Khan",   "Mendes",   "Larsen",  "Petrov",   "Bauer",     "Romano",   "Sato",    "Park",
+    "Wong",   "Reyes",    "Morales", "Andersen", "Lindqvist", "Nakamura", "Mensah",  "Adeyemi",
+    "Horvat", "Popescu",  "Schmidt", "Taylor",   "Wilson",    "Clarke",   "Evans",   "Baker",
+    "Hughes", "Price",    "Foster",  "Grant",    "Hayes",     "Reed",     "Stone",   "Vargas",
 };
 
-static const char *const team_names[] = { "West",	"East",	      "North",	 "South",
-					  "Central",	"Enterprise", "Mid-Market", "Channel" };
+static const char *const team_names[] = {"West",    "East",       "North",      "South",
+                                         "Central", "Enterprise", "Mid-Market", "Channel"};
 
 static const char *const org_trainings[] = {
-	"Negotiation masterclass", "Value selling workshop",	"Product launch briefing",
-	"Discovery skills lab",	   "Forecasting fundamentals", "Presenting to executives",
-	"Social selling basics",   "Pricing and discounting",
+    "Negotiation masterclass", "Value selling workshop",   "Product launch briefing",
+    "Discovery skills lab",    "Forecasting fundamentals", "Presenting to executives",
+    "Social selling basics",   "Pricing and discounting",
 };
 
 static const char *const team_trainings[] = {
-	"deal review clinic",	 "discovery call practice", "objection handling lab",
-	"account planning day", "demo skills workshop",	   "forecast hygiene session",
+    "deal review clinic",   "discovery call practice", "objection handling lab",
+    "account planning day", "demo skills workshop",    "forecast hygiene session",
 };
 
-static const char *const role_names[] = { "SDR", "Account Executive", "Senior AE" };
-
-static const char *const table_names[DM_STMTS] = {
-	"teams",      "reps",	  "quotas",	     "deals",	    "activities",
-	"trainings",  "training_attendance", "insights",  "insight_uses", "assists",
-	"cross_dept", "assessments", "strengths",    "action_plans", "checkins",
-	"coaching_sessions", "client_metrics", "activities",
-};
+static const char *const role_names[] = {"SDR", "Account Executive", "Senior AE"};
 
 /* DM_BATCH rows of activities in one statement: a third less time a row. */
-#define ACT1 "(?, ?, ?, ?)"
-#define ACT2 ACT1 ", " ACT1
-#define ACT4 ACT2 ", " ACT2
-#define ACT8 ACT4 ", " ACT4
+#define ACT1  "(?, ?, ?, ?)"
+#define ACT2  ACT1 ", " ACT1
+#define ACT4  ACT2 ", " ACT2
+#define ACT8  ACT4 ", " ACT4
 #define ACT16 ACT8 ", " ACT8
 
-static const char *const insert_sql[DM_STMTS] = {
-	"INSERT INTO teams(id, name, manager, department) VALUES (?, ?, ?, 'sales')",
-	"INSERT INTO reps(id, name, email, team_id, role, hired_on, active) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	"INSERT INTO quotas(rep_id, starts_on, ends_on, amount) VALUES (?, ?, ?, ?)",
-	"INSERT INTO deals(id, rep_id, account, amount, stage, kind, created_on, closed_on, referred_by)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	"INSERT INTO activities(rep_id, kind, occurred_on, deal_id) VALUES (?, ?, ?, ?)",
-	"INSERT INTO trainings(id, title, held_on, team_id) VALUES (?, ?, ?, ?)",
-	"INSERT INTO training_attendance(training_id, rep_id, attended) VALUES (?, ?, ?)",
-	"INSERT INTO insights(id, author_id, shared_on, topic) VALUES (?, ?, ?, ?)",
-	"INSERT INTO insight_uses(insight_id, rep_id, used_on) VALUES (?, ?, ?)",
-	"INSERT INTO assists(helper_id, helped_id, deal_id, occurred_on) VALUES (?, ?, ?, ?)",
-	"INSERT INTO cross_dept(rep_id, department, occurred_on, note) VALUES (?, ?, ?, ?)",
-	"INSERT INTO assessments(id, rep_id, instrument, taken_on, debriefed_on)"
-	" VALUES (?, ?, 'CliftonStrengths', ?, ?)",
-	"INSERT INTO strengths(assessment_id, talent, rank) VALUES (?, ?, ?)",
-	"INSERT INTO action_plans(rep_id, kind, updated_on) VALUES (?, ?, ?)",
-	"INSERT INTO checkins(rep_id, on_date, energy, wants_to_grow, note) VALUES (?, ?, ?, ?, ?)",
-	"INSERT INTO coaching_sessions(rep_id, held_on, coach, topic) VALUES (?, ?, ?, ?)",
-	"INSERT INTO client_metrics(deal_id, metric, target, achieved, agreed_on) VALUES (?, ?, ?, ?, ?)",
-	"INSERT INTO activities(rep_id, kind, occurred_on, deal_id) VALUES " ACT16,
+/* The INSERT of each statement, with its table for error messages. */
+static const struct {
+	const char *table, *sql;
+} inserts[DM_STMTS] = {
+    {"teams", "INSERT INTO teams(id, name, manager, department) VALUES (?, ?, ?, 'sales')"},
+    {"reps",
+     "INSERT INTO reps(id, name, email, team_id, role, hired_on, active) VALUES (?, ?, ?, ?, ?, ?, ?)"},
+    {"quotas", "INSERT INTO quotas(rep_id, starts_on, ends_on, amount) VALUES (?, ?, ?, ?)"},
+    {"deals",
+     "INSERT INTO deals(id, rep_id, account, amount, stage, kind, created_on, closed_on, referred_by)"
+     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+    {"activities", "INSERT INTO activities(rep_id, kind, occurred_on, deal_id) VALUES (?, ?, ?, ?)"},
+    {"trainings", "INSERT INTO trainings(id, title, held_on, team_id) VALUES (?, ?, ?, ?)"},
+    {"training_attendance",
+     "INSERT INTO training_attendance(training_id, rep_id, attended) VALUES (?, ?, ?)"},
+    {"insights", "INSERT INTO insights(id, author_id, shared_on, topic) VALUES (?, ?, ?, ?)"},
+    {"insight_uses", "INSERT INTO insight_uses(insight_id, rep_id, used_on) VALUES (?, ?, ?)"},
+    {"assists", "INSERT INTO assists(helper_id, helped_id, deal_id, occurred_on) VALUES (?, ?, ?, ?)"},
+    {"cross_dept", "INSERT INTO cross_dept(rep_id, department, occurred_on, note) VALUES (?, ?, ?, ?)"},
+    {"assessments", "INSERT INTO assessments(id, rep_id, instrument, taken_on, debriefed_on)"
+                    " VALUES (?, ?, 'CliftonStrengths', ?, ?)"},
+    {"strengths", "INSERT INTO strengths(assessment_id, talent, rank) VALUES (?, ?, ?)"},
+    {"action_plans", "INSERT INTO action_plans(rep_id, kind, updated_on) VALUES (?, ?, ?)"},
+    {"checkins", "INSERT INTO checkins(rep_id, on_date, energy, wants_to_grow, note) VALUES (?, ?, ?, ?, ?)"},
+    {"coaching_sessions", "INSERT INTO coaching_sessions(rep_id, held_on, coach, topic) VALUES (?, ?, ?, ?)"},
+    {"client_metrics",
+     "INSERT INTO client_metrics(deal_id, metric, target, achieved, agreed_on) VALUES (?, ?, ?, ?, ?)"},
+    {"activities", "INSERT INTO activities(rep_id, kind, occurred_on, deal_id) VALUES " ACT16},
 };
 
 /* The order the first reps take, so that a small org shows every archetype. */
 static const uint8_t first_reps[] = {
-	DM_STAR,	  DM_LONE_WOLF,	 DM_BUSY_NO_WINS, DM_QUIET_HELPER, DM_DECLINING, DM_RISING,
-	DM_LOW_ENERGY,	  DM_BASE_ONLY,	 DM_BRIDGE_BUILDER, DM_UNDEBRIEFED, DM_STALE_PLAN, DM_NO_WANT,
-	DM_GAMER,	  DM_REFERRAL_MAGNET, DM_NEW_HIRE,   DM_DEPARTED,
+    DM_STAR,       DM_LONE_WOLF,       DM_BUSY_NO_WINS,   DM_QUIET_HELPER, DM_DECLINING,  DM_RISING,
+    DM_LOW_ENERGY, DM_BASE_ONLY,       DM_BRIDGE_BUILDER, DM_UNDEBRIEFED,  DM_STALE_PLAN, DM_NO_WANT,
+    DM_GAMER,      DM_REFERRAL_MAGNET, DM_NEW_HIRE,       DM_DEPARTED,
 };
 
 /* Per mille of the later reps; steady takes what is left.  A gamer draw
  * makes two gamers. */
 static const int share[DM_ARCHETYPES] = {
-	[DM_STAR] = 30,		 [DM_LONE_WOLF] = 20,	 [DM_BUSY_NO_WINS] = 25, [DM_QUIET_HELPER] = 40,
-	[DM_DECLINING] = 30,	 [DM_RISING] = 30,	 [DM_LOW_ENERGY] = 20,	 [DM_BASE_ONLY] = 25,
-	[DM_BRIDGE_BUILDER] = 20, [DM_UNDEBRIEFED] = 20, [DM_STALE_PLAN] = 20,	 [DM_NO_WANT] = 20,
-	[DM_GAMER] = 10,	 [DM_REFERRAL_MAGNET] = 20, [DM_NEW_HIRE] = 30,	 [DM_DEPARTED] = 10,
+    [DM_STAR] = 30,           [DM_LONE_WOLF] = 20,       [DM_BUSY_NO_WINS] = 25, [DM_QUIET_HELPER] = 40,
+    [DM_DECLINING] = 30,      [DM_RISING] = 30,          [DM_LOW_ENERGY] = 20,   [DM_BASE_ONLY] = 25,
+    [DM_BRIDGE_BUILDER] = 20, [DM_UNDEBRIEFED] = 20,     [DM_STALE_PLAN] = 20,   [DM_NO_WANT] = 20,
+    [DM_GAMER] = 10,          [DM_REFERRAL_MAGNET] = 20, [DM_NEW_HIRE] = 30,     [DM_DEPARTED] = 10,
 };
 
 /* The tables the generator fills, which must all be empty beforehand. */
 static const char *const user_tables[] = {
-	"reps",		"teams",      "quotas",	     "team_targets", "deals",	    "activities",
-	"trainings",	"training_attendance", "insights", "insight_uses", "assists", "cross_dept",
-	"assessments", "strengths", "action_plans", "checkins",	    "coaching_sessions",
-	"client_metrics",
+    "reps",
+    "teams",
+    "quotas",
+    "team_targets",
+    "deals",
+    "activities",
+    "trainings",
+    "training_attendance",
+    "insights",
+    "insight_uses",
+    "assists",
+    "cross_dept",
+    "assessments",
+    "strengths",
+    "action_plans",
+    "checkins",
+    "coaching_sessions",
+    "client_metrics",
 };
 
 static uint64_t splitmix64(uint64_t *x)
@@ -190,8 +205,7 @@ int64_t dm_training_id(const dm_gen *g, int k, int slot)
 int dm_training_day(const dm_gen *g, int k, int slot)
 {
 	const hd_period *q = &g->q[k];
-	int day = slot < DM_ORG_TRAININGS ? q->start + 20 + 35 * slot
-					  : q->start + 25 + (slot * 11) % 50;
+	int day = slot < DM_ORG_TRAININGS ? q->start + 20 + 35 * slot : q->start + 25 + (slot * 11) % 50;
 	return day < q->stop ? day : q->stop - 1;
 }
 
@@ -219,8 +233,8 @@ void dm_insert(dm_gen *g, int stmt)
 	sqlite3_stmt *st = g->st[stmt];
 	if (sqlite3_step(st) != SQLITE_DONE && !g->failed) {
 		g->failed = 1;
-		hd_err_set(g->err, HD_EIO, "demo data: inserting into %s: %s", table_names[stmt],
-			   sqlite3_errmsg(g->db));
+		hd_err_set(g->err, HD_EIO, "demo data: inserting into %s: %s", inserts[stmt].table,
+		           sqlite3_errmsg(g->db));
 	}
 	sqlite3_reset(st);
 }
@@ -299,12 +313,11 @@ static void org_rows(dm_gen *g)
 		for (int s = 0; s < DM_ORG_TRAININGS + g->nteams && !g->failed; s++) {
 			if (s < DM_ORG_TRAININGS) {
 				snprintf(name, sizeof name, "%s",
-					 org_trainings[(k * DM_ORG_TRAININGS + s) % 8]);
+				         org_trainings[(k * DM_ORG_TRAININGS + s) % 8]);
 				sqlite3_bind_null(st, 4);
 			} else {
 				team_name(s - DM_ORG_TRAININGS, team, sizeof team);
-				snprintf(name, sizeof name, "%s: %s", team,
-					 team_trainings[(k + s) % 6]);
+				snprintf(name, sizeof name, "%s: %s", team, team_trainings[(k + s) % 6]);
 				sqlite3_bind_int(st, 4, s - DM_ORG_TRAININGS + 1);
 			}
 			sqlite3_bind_int64(st, 1, dm_training_id(g, k, s));
@@ -320,7 +333,7 @@ static void org_rows(dm_gen *g)
 		g->left[i] = p.left;
 		snprintf(name, sizeof name, "%s %s", first_names[p.first], last_names[p.last]);
 		int n = snprintf(email, sizeof email, "%s.%s.%d@example.com", first_names[p.first],
-				 last_names[p.last], i + 1);
+		                 last_names[p.last], i + 1);
 		for (int c = 0; c < n; c++)
 			if (email[c] >= 'A' && email[c] <= 'Z')
 				email[c] = (char)(email[c] - 'A' + 'a');
@@ -345,16 +358,16 @@ static int check_empty(sqlite3 *db, hd_err *err)
 		snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM %s)", user_tables[k]);
 		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 			return hd_err_set(err, HD_EINPUT, "demo data: %s (is this a huddle database?)",
-					  sqlite3_errmsg(db));
+			                  sqlite3_errmsg(db));
 		int rc = sqlite3_step(st), has = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_ROW)
 			return hd_err_set(err, HD_EIO, "demo data: %s", sqlite3_errmsg(db));
 		if (has)
 			return hd_err_set(err, HD_EINPUT,
-					  "demo data goes into an empty database, but table %s already "
-					  "has rows; use a new --db file",
-					  user_tables[k]);
+			                  "demo data goes into an empty database, but table %s already "
+			                  "has rows; use a new --db file",
+			                  user_tables[k]);
 	}
 	return 0;
 }
@@ -393,9 +406,9 @@ static int gen_init(dm_gen *g, sqlite3 *db, const hd_demo_opts *opts, hd_err *er
 	g->name_step = (uint32_t)dm_range(&r, 300, 1800) | 1;
 	assign_archetypes(g, &r);
 	for (int k = 0; k < DM_STMTS; k++)
-		if (sqlite3_prepare_v2(db, insert_sql[k], -1, &g->st[k], NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v2(db, inserts[k].sql, -1, &g->st[k], NULL) != SQLITE_OK)
 			return hd_err_set(err, HD_EINPUT, "demo data: preparing the insert into %s: %s",
-					  table_names[k], sqlite3_errmsg(db));
+			                  inserts[k].table, sqlite3_errmsg(db));
 	return 0;
 }
 
@@ -427,13 +440,13 @@ static int drop_indexes(sqlite3 *db, saved_indexes *s, hd_err *err)
 	s->sql = NULL;
 	s->n = 0;
 	if (sqlite3_prepare_v2(db,
-			       "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
-			       " AND tbl_name IN ('teams', 'reps', 'quotas', 'team_targets', 'deals',"
-			       " 'activities', 'trainings', 'training_attendance', 'insights',"
-			       " 'insight_uses', 'assists', 'cross_dept', 'assessments', 'strengths',"
-			       " 'action_plans', 'checkins', 'coaching_sessions', 'client_metrics')"
-			       " ORDER BY rowid",
-			       -1, &st, NULL) != SQLITE_OK)
+	                       "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
+	                       " AND tbl_name IN ('teams', 'reps', 'quotas', 'team_targets', 'deals',"
+	                       " 'activities', 'trainings', 'training_attendance', 'insights',"
+	                       " 'insight_uses', 'assists', 'cross_dept', 'assessments', 'strengths',"
+	                       " 'action_plans', 'checkins', 'coaching_sessions', 'client_metrics')"
+	                       " ORDER BY rowid",
+	                       -1, &st, NULL) != SQLITE_OK)
 		return hd_err_set(err, HD_EIO, "demo data: %s", sqlite3_errmsg(db));
 	/* The schema cannot change while it is being read: drop afterwards. */
 	sqlite3_str *drop = sqlite3_str_new(db);
@@ -443,8 +456,8 @@ static int drop_indexes(sqlite3 *db, saved_indexes *s, hd_err *err)
 		s->sql[s->n++] = hd_xstrdup((const char *)sqlite3_column_text(st, 1));
 	}
 	int rc = sqlite3_finalize(st) != SQLITE_OK
-			 ? hd_err_set(err, HD_EIO, "demo data: %s", sqlite3_errmsg(db))
-			 : 0;
+	             ? hd_err_set(err, HD_EIO, "demo data: %s", sqlite3_errmsg(db))
+	             : 0;
 	char *sql = sqlite3_str_finish(drop);
 	if (!rc)
 		rc = sql ? hd_db_exec(db, sql, err) : hd_err_nomem(err);
@@ -474,10 +487,10 @@ static void free_indexes(saved_indexes *s)
 /* Team targets follow from the quotas: about 90% of the members' sum,
  * in round thousands. */
 static const char team_targets_sql[] =
-	"INSERT INTO team_targets(team_id, starts_on, ends_on, amount)"
-	" SELECT r.team_id, q.starts_on, max(q.ends_on), round(0.9 * sum(q.amount) / 1000) * 1000"
-	" FROM quotas q JOIN reps r ON r.id = q.rep_id"
-	" GROUP BY r.team_id, q.starts_on ORDER BY r.team_id, q.starts_on";
+    "INSERT INTO team_targets(team_id, starts_on, ends_on, amount)"
+    " SELECT r.team_id, q.starts_on, max(q.ends_on), round(0.9 * sum(q.amount) / 1000) * 1000"
+    " FROM quotas q JOIN reps r ON r.id = q.rep_id"
+    " GROUP BY r.team_id, q.starts_on ORDER BY r.team_id, q.starts_on";
 
 /* Connection settings for the load, restored afterwards.  The rows are
  * correct by construction, so the load skips what guards other writers:
@@ -491,9 +504,9 @@ static const char team_targets_sql[] =
 static const struct {
 	const char *name, *value;
 } load_pragmas[] = {
-	{ "journal_mode", "TRUNCATE" },	  { "synchronous", "OFF" },
-	{ "cache_size", "-65536" },	  { "foreign_keys", "OFF" },
-	{ "ignore_check_constraints", "ON" },
+    {"journal_mode", "TRUNCATE"},       {"synchronous", "OFF"},
+    {"cache_size", "-65536"},           {"foreign_keys", "OFF"},
+    {"ignore_check_constraints", "ON"},
 };
 #define LOAD_PRAGMAS (int)(sizeof load_pragmas / sizeof *load_pragmas)
 
@@ -502,11 +515,12 @@ static const struct {
 static void pragma(sqlite3 *db, const char *name, const char *value, char *buf, size_t size)
 {
 	sqlite3_stmt *st = NULL;
-	char *sql = value ? sqlite3_mprintf("PRAGMA %s = %s", name, value) : sqlite3_mprintf("PRAGMA %s", name);
+	char *sql =
+	    value ? sqlite3_mprintf("PRAGMA %s = %s", name, value) : sqlite3_mprintf("PRAGMA %s", name);
 	if (buf)
 		buf[0] = 0;
-	if (sql && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
-	    buf && sqlite3_column_text(st, 0))
+	if (sql && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && buf && sqlite3_column_text(st, 0))
 		snprintf(buf, size, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	sqlite3_free(sql);
@@ -539,7 +553,7 @@ int hd_demo_generate(sqlite3 *db, const hd_demo_opts *opts, hd_err *err)
 		return hd_err_set(err, HD_EUSAGE, "demo data needs at least one rep (--reps)");
 	if (opts->teams < 1 || opts->teams > opts->reps)
 		return hd_err_set(err, HD_EUSAGE, "--teams must be between 1 and the number of reps (%d)",
-				  opts->reps);
+		                  opts->reps);
 	if (opts->periods < 1 || opts->periods > 400)
 		return hd_err_set(err, HD_EUSAGE, "--periods must be between 1 and 400 quarters");
 	if (check_empty(db, err))

@@ -119,14 +119,14 @@ void dm_rng_seed(dm_rng *r, uint64_t seed, uint64_t a, uint64_t b);
 typedef struct dm_profile {
 	int arch, role;
 	int first, last; /* indexes into the name lists */
-	double quota;	 /* per quarter */
-	double att;	 /* usual attainment of quota */
-	int hired;	 /* day number */
-	int left;	 /* first day no longer employed; INT_MAX if active */
-	int energy;	 /* usual check-in energy, 3..5 */
-	int life_plan;	 /* 0 none, 1 kept current, 2 gone stale */
-	int coached;	 /* has regular coaching sessions */
-	int debriefed;	 /* the assessment was debriefed */
+	double quota;    /* per quarter */
+	double att;      /* usual attainment of quota */
+	int hired;       /* day number */
+	int left;        /* first day no longer employed; INT_MAX if active */
+	int energy;      /* usual check-in energy, 3..5 */
+	int life_plan;   /* 0 none, 1 kept current, 2 gone stale */
+	int coached;     /* has regular coaching sessions */
+	int debriefed;   /* the assessment was debriefed */
 } dm_profile;
 
 /* A deal written for the current rep and quarter. */
@@ -139,10 +139,10 @@ typedef struct dm_deal {
 
 /* The current rep's part of one quarter. */
 typedef struct dm_quarter {
-	int k;	     /* index into dm_gen.q */
-	int ago;     /* quarters before the latest one (0: the latest) */
-	int lo, hi;  /* the rep's working days in it, inclusive */
-	int quota;   /* carries a quota (employed when the quarter began) */
+	int k;      /* index into dm_gen.q */
+	int ago;    /* quarters before the latest one (0: the latest) */
+	int lo, hi; /* the rep's working days in it, inclusive */
+	int quota;  /* carries a quota (employed when the quarter began) */
 	dm_deal deal[DM_MAX_DEALS];
 	int ndeals;
 } dm_quarter;
@@ -156,13 +156,13 @@ typedef struct dm_gen {
 	sqlite3_stmt *st[DM_STMTS];
 	uint64_t seed;
 	int nreps, nteams, nq;
-	hd_period *q;	   /* the quarters, oldest first */
-	int first_day;	   /* first day of the oldest quarter */
-	int last_day;	   /* last day of the latest quarter */
-	char *dates;	   /* "YYYY-MM-DD" for day date0 + i, 11 bytes each */
+	hd_period *q;  /* the quarters, oldest first */
+	int first_day; /* first day of the oldest quarter */
+	int last_day;  /* last day of the latest quarter */
+	char *dates;   /* "YYYY-MM-DD" for day date0 + i, 11 bytes each */
 	int date0, ndates;
-	uint8_t *arch;	   /* per rep (index = id - 1) */
-	int32_t *partner;  /* a gamer's partner, else -1 */
+	uint8_t *arch;    /* per rep (index = id - 1) */
+	int32_t *partner; /* a gamer's partner, else -1 */
 	int32_t *hired, *left;
 	uint32_t name_off, name_step; /* rep i's name pair: off + i * step */
 	int64_t next_deal, next_insight, next_assessment;

@@ -7,72 +7,71 @@
 
 #include <limits.h>
 
-static const char *const departments[] = { "marketing", "operations", "service", "product", "finance" };
+static const char *const departments[] = {"marketing", "operations", "service", "product", "finance"};
 
 static const char *const dept_notes[5][3] = {
-	{ "Joint campaign for the spring launch", "Case study with a happy client",
-	  "Lead scoring review" },
-	{ "Delivery handoff for a new client", "Onboarding plan review", "Fixed a provisioning delay" },
-	{ "Escalation review with support", "Renewal risk check", "Shadowed a support shift" },
-	{ "Roadmap feedback from clients", "Beta program nominations", "Competitive gap review" },
-	{ "Pricing approval for a large deal", "Payment terms for a renewal", "Forecast alignment" },
+    {"Joint campaign for the spring launch", "Case study with a happy client", "Lead scoring review"},
+    {"Delivery handoff for a new client", "Onboarding plan review", "Fixed a provisioning delay"},
+    {"Escalation review with support", "Renewal risk check", "Shadowed a support shift"},
+    {"Roadmap feedback from clients", "Beta program nominations", "Competitive gap review"},
+    {"Pricing approval for a large deal", "Payment terms for a renewal", "Forecast alignment"},
 };
 
 static const char *const insight_topics[] = {
-	"Objection handling: price",	    "Winning against a larger vendor",
-	"Discovery questions that work",    "Multi-threading into procurement",
-	"Using client success stories",	    "Shortening legal review",
-	"Reviving stalled deals",	    "Finding the economic buyer",
-	"Cold email that gets replies",	    "Running a tight demo",
-	"Expanding within an account",	    "Asking for referrals",
-	"Mutual action plans",		    "Handling a champion who leaves",
-	"Pricing conversations early",	    "Following up after events",
+    "Objection handling: price",     "Winning against a larger vendor",
+    "Discovery questions that work", "Multi-threading into procurement",
+    "Using client success stories",  "Shortening legal review",
+    "Reviving stalled deals",        "Finding the economic buyer",
+    "Cold email that gets replies",  "Running a tight demo",
+    "Expanding within an account",   "Asking for referrals",
+    "Mutual action plans",           "Handling a champion who leaves",
+    "Pricing conversations early",   "Following up after events",
 };
 
 static const char *const coaching_topics[] = {
-	"Pipeline review",    "Discovery call practice", "Negotiation role-play", "Account planning",
-	"Career goals",	      "Strengths follow-up",	 "Time management",	  "Deal strategy",
+    "Pipeline review", "Discovery call practice", "Negotiation role-play", "Account planning",
+    "Career goals",    "Strengths follow-up",     "Time management",       "Deal strategy",
 };
 
-static const char *const notes_low[] = { "Running on empty", "Too many fires this month",
-					 "Sleeping badly", "Not sure where I am heading" };
-static const char *const notes_mid[] = { "Steady month", "Busy but fine", "Pipeline looks okay",
-					 "Learning the new product" };
-static const char *const notes_high[] = { "Great month", "Feeling strong about the quarter",
-					  "Loving the new accounts", "Closed a tough one" };
+static const char *const notes_low[] = {"Running on empty", "Too many fires this month", "Sleeping badly",
+                                        "Not sure where I am heading"};
+static const char *const notes_mid[] = {"Steady month", "Busy but fine", "Pipeline looks okay",
+                                        "Learning the new product"};
+static const char *const notes_high[] = {"Great month", "Feeling strong about the quarter",
+                                         "Loving the new accounts", "Closed a tough one"};
 
 static const char *const talents[20] = {
-	"Achiever",	 "Relator",  "Woo",	  "Strategic", "Learner",    "Communication", "Competition",
-	"Empathy",	 "Focus",    "Ideation",  "Includer",  "Activator",  "Arranger",      "Command",
-	"Developer",	 "Futuristic", "Harmony", "Maximizer", "Positivity", "Responsibility",
+    "Achiever",  "Relator",    "Woo",      "Strategic", "Learner",    "Communication",  "Competition",
+    "Empathy",   "Focus",      "Ideation", "Includer",  "Activator",  "Arranger",       "Command",
+    "Developer", "Futuristic", "Harmony",  "Maximizer", "Positivity", "Responsibility",
 };
 
-#define N(a) (int)(sizeof(a) / sizeof *(a))
+#define N(a)       (int)(sizeof(a) / sizeof *(a))
 #define PICK(r, a) (a)[dm_below((r), N(a))]
 
 /* How likely a peer of each archetype is to be picked, out of 4: to
  * help, to be helped unasked, to use an insight.  Zero keeps lone wolves
  * apart, and gamers to their pairs. */
 static const uint8_t help_weight[DM_ARCHETYPES] = {
-	[DM_STEADY] = 1,	 [DM_STAR] = 2,		[DM_LONE_WOLF] = 0,	  [DM_BUSY_NO_WINS] = 1,
-	[DM_QUIET_HELPER] = 4,	 [DM_DECLINING] = 1,	[DM_RISING] = 1,	  [DM_LOW_ENERGY] = 1,
-	[DM_BASE_ONLY] = 1,	 [DM_BRIDGE_BUILDER] = 1, [DM_UNDEBRIEFED] = 1,	  [DM_STALE_PLAN] = 1,
-	[DM_NO_WANT] = 1,	 [DM_GAMER] = 0,	[DM_REFERRAL_MAGNET] = 1, [DM_NEW_HIRE] = 0,
-	[DM_DEPARTED] = 1,
+    [DM_STEADY] = 1,       [DM_STAR] = 2,           [DM_LONE_WOLF] = 0,       [DM_BUSY_NO_WINS] = 1,
+    [DM_QUIET_HELPER] = 4, [DM_DECLINING] = 1,      [DM_RISING] = 1,          [DM_LOW_ENERGY] = 1,
+    [DM_BASE_ONLY] = 1,    [DM_BRIDGE_BUILDER] = 1, [DM_UNDEBRIEFED] = 1,     [DM_STALE_PLAN] = 1,
+    [DM_NO_WANT] = 1,      [DM_GAMER] = 0,          [DM_REFERRAL_MAGNET] = 1, [DM_NEW_HIRE] = 0,
+    [DM_DEPARTED] = 1,
 };
 static const uint8_t helped_weight[DM_ARCHETYPES] = {
-	[DM_STEADY] = 2,	 [DM_STAR] = 1,		[DM_LONE_WOLF] = 0,	  [DM_BUSY_NO_WINS] = 2,
-	[DM_QUIET_HELPER] = 2,	 [DM_DECLINING] = 2,	[DM_RISING] = 2,	  [DM_LOW_ENERGY] = 2,
-	[DM_BASE_ONLY] = 2,	 [DM_BRIDGE_BUILDER] = 2, [DM_UNDEBRIEFED] = 2,	  [DM_STALE_PLAN] = 2,
-	[DM_NO_WANT] = 2,	 [DM_GAMER] = 0,	[DM_REFERRAL_MAGNET] = 2, [DM_NEW_HIRE] = 4,
-	[DM_DEPARTED] = 2,
+    [DM_STEADY] = 2,       [DM_STAR] = 1,           [DM_LONE_WOLF] = 0,       [DM_BUSY_NO_WINS] = 2,
+    [DM_QUIET_HELPER] = 2, [DM_DECLINING] = 2,      [DM_RISING] = 2,          [DM_LOW_ENERGY] = 2,
+    [DM_BASE_ONLY] = 2,    [DM_BRIDGE_BUILDER] = 2, [DM_UNDEBRIEFED] = 2,     [DM_STALE_PLAN] = 2,
+    [DM_NO_WANT] = 2,      [DM_GAMER] = 0,          [DM_REFERRAL_MAGNET] = 2, [DM_NEW_HIRE] = 4,
+    [DM_DEPARTED] = 2,
 };
 static const uint8_t use_weight[DM_ARCHETYPES] = {
-	[DM_STEADY] = 1,	 [DM_STAR] = 2,		[DM_LONE_WOLF] = 0,	  [DM_BUSY_NO_WINS] = 1,
-	[DM_QUIET_HELPER] = 4,	 [DM_DECLINING] = 1,	[DM_RISING] = 1,	  [DM_LOW_ENERGY] = 1,
-	[DM_BASE_ONLY] = 1,	 [DM_BRIDGE_BUILDER] = 1, [DM_UNDEBRIEFED] = 1,	  [DM_STALE_PLAN] = 1,
-	[DM_NO_WANT] = 1,	 [DM_GAMER] = 1,	[DM_REFERRAL_MAGNET] = 1, [DM_NEW_HIRE] = 2,
-	[DM_DEPARTED] = 1,
+    [DM_STEADY] = 1,       [DM_STAR] = 2,           [DM_LONE_WOLF] = 0,       [DM_BUSY_NO_WINS] = 1,
+    [DM_QUIET_HELPER] = 4, [DM_DECLINING] = 1,      [DM_RISING] = 1,          [DM_LOW_ENERGY] = 1,
+    [DM_BASE_ONLY] = 1,    [DM_BRIDGE_BUILDER] = 1, [DM_UNDEBRIEFED] = 1,     [DM_STALE_PLAN] = 1,
+    [DM_NO_WANT] = 1,      [DM_GAMER] = 1,          [DM_REFERRAL_MAGNET] = 1, [DM_NEW_HIRE] = 2,
+    [DM_DEPARTED] = 1,
 };
 
 /* Another rep employed on day, mostly of i's team, drawn by weight; -1
@@ -82,7 +81,7 @@ static int pick_peer(const dm_gen *g, int i, int day, const uint8_t *weight, dm_
 	int t = dm_team_of(g, i), size = dm_team_size(g, t);
 	for (int tries = 0; tries < 12; tries++) {
 		int j = size > 1 && dm_chance(r, 0.85) ? dm_below(r, size) * g->nteams + t
-						       : dm_below(r, g->nreps);
+		                                       : dm_below(r, g->nreps);
 		if (j != i && dm_employed(g, j, day) && dm_below(r, 4) < weight[g->arch[j]])
 			return j;
 	}
@@ -106,20 +105,21 @@ static void put_assist(dm_gen *g, int helper, int helped, int64_t deal, int day)
  * then those a generous rep gives unasked. */
 static void assists(dm_gen *g, int i, const dm_profile *p, const dm_quarter *qt, dm_rng *r)
 {
-	int n = p->arch == DM_LONE_WOLF ? 0
-		: p->arch == DM_GAMER	? dm_range(r, 3, 5)
-		: p->arch == DM_NEW_HIRE ? dm_range(r, 1, 3)
-					 : dm_below(r, 4);
+	int n = p->arch == DM_LONE_WOLF  ? 0
+	        : p->arch == DM_GAMER    ? dm_range(r, 3, 5)
+	        : p->arch == DM_NEW_HIRE ? dm_range(r, 1, 3)
+	                                 : dm_below(r, 4);
 	for (int k = 0; k < n; k++) {
-		const dm_deal *d = qt->ndeals && dm_chance(r, 0.7) ? &qt->deal[dm_below(r, qt->ndeals)] : NULL;
+		const dm_deal *d =
+		    qt->ndeals && dm_chance(r, 0.7) ? &qt->deal[dm_below(r, qt->ndeals)] : NULL;
 		int day = d ? dm_range(r, d->created > qt->lo ? d->created : qt->lo,
-				       d->closed >= 0 ? d->closed : qt->hi)
-			    : dm_range(r, qt->lo, qt->hi);
+		                       d->closed >= 0 ? d->closed : qt->hi)
+		            : dm_range(r, qt->lo, qt->hi);
 		int helper = p->arch == DM_GAMER ? g->partner[i] : pick_peer(g, i, day, help_weight, r);
 		if (helper >= 0 && dm_employed(g, helper, day))
 			put_assist(g, helper, i, d ? d->id : 0, day);
 	}
-	n = p->arch == DM_QUIET_HELPER ? dm_range(r, 4, 5) : p->arch == DM_STAR ? dm_range(r, 1, 2) : 0;
+	n = p->arch == DM_QUIET_HELPER ? dm_range(r, 5, 6) : p->arch == DM_STAR ? dm_range(r, 1, 2) : 0;
 	for (int k = 0; k < n; k++) {
 		int day = dm_range(r, qt->lo, qt->hi), helped = pick_peer(g, i, day, helped_weight, r);
 		if (helped >= 0)
@@ -131,10 +131,10 @@ static void assists(dm_gen *g, int i, const dm_profile *p, const dm_quarter *qt,
 static int insights(dm_gen *g, int i, const dm_profile *p, const dm_quarter *qt, dm_rng *r)
 {
 	int a = p->arch;
-	int n = a == DM_STAR ? 2
-		: a == DM_QUIET_HELPER ? dm_range(r, 2, 3)
-		: a == DM_LONE_WOLF || a == DM_NEW_HIRE ? 0
-		: dm_chance(r, a == DM_BRIDGE_BUILDER ? 0.5 : 0.35);
+	int n = a == DM_STAR                            ? 2
+	        : a == DM_QUIET_HELPER                  ? dm_range(r, 2, 3)
+	        : a == DM_LONE_WOLF || a == DM_NEW_HIRE ? 0
+	                                                : dm_chance(r, a == DM_BRIDGE_BUILDER ? 0.5 : 0.35);
 	for (int k = 0; k < n; k++) {
 		sqlite3_stmt *st = g->st[DM_INSIGHTS];
 		int64_t id = ++g->next_insight;
@@ -167,14 +167,13 @@ static int insights(dm_gen *g, int i, const dm_profile *p, const dm_quarter *qt,
 
 /* Work with other departments; a bridge builder spans at least three.
  * Everyone but a lone wolf does something beyond their own desk. */
-static void cross_dept(dm_gen *g, int i, const dm_profile *p, const dm_quarter *qt, int shared,
-		       dm_rng *r)
+static void cross_dept(dm_gen *g, int i, const dm_profile *p, const dm_quarter *qt, int shared, dm_rng *r)
 {
 	int roll = dm_below(r, 100), d0 = dm_below(r, 5);
 	int n = p->arch == DM_BRIDGE_BUILDER ? dm_range(r, 5, 7)
-		: p->arch == DM_LONE_WOLF    ? 0
-		: p->arch == DM_STAR	     ? dm_range(r, 1, 2)
-					     : (roll >= 45) + (roll >= 85);
+	        : p->arch == DM_LONE_WOLF    ? 0
+	        : p->arch == DM_STAR         ? dm_range(r, 1, 2)
+	                                     : (roll >= 45) + (roll >= 85);
 	if (n == 0 && shared == 0 && p->arch != DM_LONE_WOLF)
 		n = 1;
 	sqlite3_stmt *st = g->st[DM_CROSS_DEPT];
@@ -193,11 +192,11 @@ static void cross_dept(dm_gen *g, int i, const dm_profile *p, const dm_quarter *
 static void attendance(dm_gen *g, int i, const dm_profile *p, const dm_quarter *qt, dm_rng *r)
 {
 	int a = p->arch, team_slot = DM_ORG_TRAININGS + dm_team_of(g, i);
-	double attends = a == DM_LONE_WOLF ? 0
-			 : a == DM_STAR || a == DM_NEW_HIRE ? 1
-			 : a == DM_QUIET_HELPER ? 0.97
-			 : a == DM_BUSY_NO_WINS ? 0.75
-						: 0.95;
+	double attends = a == DM_LONE_WOLF                  ? 0
+	                 : a == DM_STAR || a == DM_NEW_HIRE ? 1
+	                 : a == DM_QUIET_HELPER             ? 0.97
+	                 : a == DM_BUSY_NO_WINS             ? 0.75
+	                                                    : 0.95;
 	sqlite3_stmt *st = g->st[DM_ATTENDANCE];
 	for (int s = 0; s <= DM_ORG_TRAININGS; s++) {
 		int slot = s < DM_ORG_TRAININGS ? s : team_slot;
@@ -243,10 +242,10 @@ static void checkins(dm_gen *g, int i, const dm_profile *p, const dm_quarter *qt
 		sqlite3_bind_int(st, 4, wants);
 		if (dm_chance(r, 0.4))
 			sqlite3_bind_text(st, 5,
-					  energy <= 2 ? PICK(r, notes_low)
-					  : energy == 5 ? PICK(r, notes_high)
-							: PICK(r, notes_mid),
-					  -1, SQLITE_STATIC);
+			                  energy <= 2   ? PICK(r, notes_low)
+			                  : energy == 5 ? PICK(r, notes_high)
+			                                : PICK(r, notes_mid),
+			                  -1, SQLITE_STATIC);
 		else
 			sqlite3_bind_null(st, 5);
 		dm_insert(g, DM_CHECKINS);
@@ -260,17 +259,17 @@ static void coaching(dm_gen *g, int i, const dm_profile *p, const dm_quarter *qt
 	if (!p->coached)
 		return;
 	int n = a == DM_LOW_ENERGY || a == DM_NO_WANT || a == DM_DECLINING || a == DM_BUSY_NO_WINS
-			? dm_range(r, 1, 2)
-			: 1;
+	            ? dm_range(r, 1, 2)
+	            : 1;
 	char coach[64];
 	dm_manager_name(g, dm_team_of(g, i), coach, sizeof coach);
 	sqlite3_stmt *st = g->st[DM_COACHING];
 	for (int k = 0; k < n; k++) {
-		const char *topic = a == DM_LOW_ENERGY	   ? "Energy and workload"
-				    : a == DM_NO_WANT	   ? "What you want from the job"
-				    : a == DM_DECLINING	   ? "Pipeline review"
-				    : a == DM_BUSY_NO_WINS ? "Targeting and call quality"
-							   : PICK(r, coaching_topics);
+		const char *topic = a == DM_LOW_ENERGY     ? "Energy and workload"
+		                    : a == DM_NO_WANT      ? "What you want from the job"
+		                    : a == DM_DECLINING    ? "Pipeline review"
+		                    : a == DM_BUSY_NO_WINS ? "Targeting and call quality"
+		                                           : PICK(r, coaching_topics);
 		sqlite3_bind_int(st, 1, i + 1);
 		dm_bind_date(g, st, 2, dm_range(r, qt->lo, qt->hi));
 		sqlite3_bind_text(st, 3, coach, -1, SQLITE_TRANSIENT);
@@ -290,12 +289,12 @@ void dm_people_quarter(dm_gen *g, int i, const dm_profile *p, const dm_quarter *
 
 /* Talents an archetype tends to lead with; the first is its top one. */
 static const uint8_t leads[DM_ARCHETYPES][2] = {
-	[DM_STAR] = { 0, 6 },		 /* Achiever, Competition */
-	[DM_LONE_WOLF] = { 6, 13 },	 /* Competition, Command */
-	[DM_QUIET_HELPER] = { 14, 10 },	 /* Developer, Includer */
-	[DM_BRIDGE_BUILDER] = { 2, 5 },	 /* Woo, Communication */
-	[DM_REFERRAL_MAGNET] = { 1, 7 }, /* Relator, Empathy */
-	[DM_RISING] = { 4, 15 },	 /* Learner, Futuristic */
+    [DM_STAR] = {0, 6},            /* Achiever, Competition */
+    [DM_LONE_WOLF] = {6, 13},      /* Competition, Command */
+    [DM_QUIET_HELPER] = {14, 10},  /* Developer, Includer */
+    [DM_BRIDGE_BUILDER] = {2, 5},  /* Woo, Communication */
+    [DM_REFERRAL_MAGNET] = {1, 7}, /* Relator, Empathy */
+    [DM_RISING] = {4, 15},         /* Learner, Futuristic */
 };
 
 /* One CliftonStrengths assessment with its top five talents. */
@@ -378,7 +377,7 @@ static void action_plans(dm_gen *g, int i, const dm_profile *p, dm_rng *r)
 	plan_updates(g, i, "sales", start, stop, r);
 	if (p->life_plan)
 		plan_updates(g, i, "life", start + dm_range(r, 0, 30),
-			     p->life_plan == 2 ? g->last_day - dm_range(r, 130, 220) : stop, r);
+		             p->life_plan == 2 ? g->last_day - dm_range(r, 130, 220) : stop, r);
 }
 
 void dm_people_once(dm_gen *g, int i, const dm_profile *p, dm_rng *r)

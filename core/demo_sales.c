@@ -11,22 +11,21 @@
 enum { K_BASE, K_INCREMENTAL, K_REFERRAL };
 enum { S_WON, S_LOST, S_OPEN };
 
-static const char *const kind_names[] = { "base", "incremental", "referral" };
-static const char *const stage_names[] = { "won", "lost", "open" };
-static const char *const activity_kinds[] = { "call", "email", "meeting", "demo" };
+static const char *const kind_names[] = {"base", "incremental", "referral"};
+static const char *const stage_names[] = {"won", "lost", "open"};
+static const char *const activity_kinds[] = {"call", "email", "meeting", "demo"};
 
 static const char *const account_first[32] = {
-	"Acme",	    "Globex",	  "Initech",	"Umbrella",   "Northwind", "Contoso",  "Fabrikam",
-	"Tailspin", "Blue Harbor", "Summit",	"Pinecrest",  "Redwood",   "Silverline", "Brightwater",
-	"Ironclad", "Keystone",	  "Lakeside",	"Meridian",   "Oakridge",  "Pioneer",  "Quantum",
-	"Riverbend", "Sterling",  "Trident",	"Horizon",    "Evergreen", "Vandelay", "Hooli",
-	"Wayne",    "Stark",	  "Cobalt",	"Granite",
+    "Acme",        "Globex",    "Initech",   "Umbrella", "Northwind",  "Contoso",     "Fabrikam", "Tailspin",
+    "Blue Harbor", "Summit",    "Pinecrest", "Redwood",  "Silverline", "Brightwater", "Ironclad", "Keystone",
+    "Lakeside",    "Meridian",  "Oakridge",  "Pioneer",  "Quantum",    "Riverbend",   "Sterling", "Trident",
+    "Horizon",     "Evergreen", "Vandelay",  "Hooli",    "Wayne",      "Stark",       "Cobalt",   "Granite",
 };
 
 static const char *const account_last[20] = {
-	"Logistics", "Foods",	  "Health",    "Manufacturing", "Retail", "Energy",	"Financial",
-	"Labs",	     "Systems",	  "Media",     "Construction",	"Analytics", "Pharma", "Motors",
-	"Airlines",  "Hotels",	  "Insurance", "Robotics",	"Textiles", "Telecom",
+    "Logistics", "Foods",   "Health",    "Manufacturing", "Retail",    "Energy",  "Financial",
+    "Labs",      "Systems", "Media",     "Construction",  "Analytics", "Pharma",  "Motors",
+    "Airlines",  "Hotels",  "Insurance", "Robotics",      "Textiles",  "Telecom",
 };
 #define ACCOUNTS (32 * 20)
 
@@ -36,11 +35,11 @@ static const struct {
 	int lo, hi; /* target range */
 	double cap; /* the most it can reach; 0: no limit */
 } metrics[] = {
-	{ "uptime", 0, 0, 100 },
-	{ "adoption", 60, 85, 100 },
-	{ "NPS", 30, 60, 100 },
-	{ "hours saved per week", 5, 20, 0 },
-	{ "tickets deflected", 15, 35, 100 },
+    {"uptime", 0, 0, 100},
+    {"adoption", 60, 85, 100},
+    {"NPS", 30, 60, 100},
+    {"hours saved per week", 5, 20, 0},
+    {"tickets deflected", 15, 35, 100},
 };
 #define METRICS (int)(sizeof metrics / sizeof *metrics)
 
@@ -54,8 +53,8 @@ typedef struct book {
 } book;
 
 typedef struct plan {
-	int nw, nl, no;	 /* won, lost and open deals */
-	double att;	 /* won amount over quota */
+	int nw, nl, no; /* won, lost and open deals */
+	double att;     /* won amount over quota */
 } plan;
 
 void dm_profile_of(const dm_gen *g, int i, dm_profile *p)
@@ -76,9 +75,9 @@ void dm_profile_of(const dm_gen *g, int i, dm_profile *p)
 		p->role = roll < 40 ? DM_SDR : DM_AE;
 	else
 		p->role = roll < 20 ? DM_SDR : roll < 75 ? DM_AE : DM_SENIOR_AE;
-	p->quota = 5000.0 * (p->role == DM_SDR ? dm_range(&r, 12, 16)
-			     : p->role == DM_AE ? dm_range(&r, 18, 28)
-						: dm_range(&r, 30, 40));
+	p->quota = 5000.0 * (p->role == DM_SDR  ? dm_range(&r, 12, 16)
+	                     : p->role == DM_AE ? dm_range(&r, 18, 28)
+	                                        : dm_range(&r, 30, 40));
 	if (a == DM_STAR || a == DM_LONE_WOLF)
 		p->att = dm_uniform(&r, 1.35, 1.6);
 	else if (a == DM_QUIET_HELPER)
@@ -113,14 +112,13 @@ void dm_profile_of(const dm_gen *g, int i, dm_profile *p)
 		p->life_plan = roll < 50;
 	else
 		p->life_plan = roll < 94 ? 1 : roll < 97 ? 2 : 0;
-	p->coached = a == DM_LOW_ENERGY || a == DM_NO_WANT || a == DM_DECLINING ||
-		     a == DM_BUSY_NO_WINS || dm_chance(&r, a == DM_STAR ? 0.5 : 0.3);
+	p->coached = a == DM_LOW_ENERGY || a == DM_NO_WANT || a == DM_DECLINING || a == DM_BUSY_NO_WINS ||
+	             dm_chance(&r, a == DM_STAR ? 0.5 : 0.3);
 	p->debriefed = a != DM_UNDEBRIEFED && a != DM_NEW_HIRE && dm_chance(&r, 0.88);
 }
 
 /* How many deals of each stage the rep has in the quarter, and what it wins. */
-static void plan_quarter(const dm_gen *g, const dm_profile *p, const dm_quarter *qt, dm_rng *r,
-			 plan *pl)
+static void plan_quarter(const dm_gen *g, const dm_profile *p, const dm_quarter *qt, dm_rng *r, plan *pl)
 {
 	const hd_period *q = &g->q[qt->k];
 	int ago = qt->ago;
@@ -203,7 +201,7 @@ static void put_metric(dm_gen *g, int64_t id, int m, int day, int arch, dm_rng *
 		double a;
 		if (m == 0)
 			a = dm_chance(r, met) ? t + (100 - t) * dm_uniform(r, 0.2, 0.9)
-					      : t - dm_uniform(r, 0.2, 1.5);
+			                      : t - dm_uniform(r, 0.2, 1.5);
 		else
 			a = t * (dm_chance(r, met) ? dm_uniform(r, 1.02, 1.3) : dm_uniform(r, 0.7, 0.97));
 		if (metrics[m].cap > 0 && a > metrics[m].cap)
@@ -215,15 +213,16 @@ static void put_metric(dm_gen *g, int64_t id, int m, int day, int arch, dm_rng *
 }
 
 /* Writes one deal and notes it in qt (and, won, in the book). */
-static void put_deal(dm_gen *g, int i, const dm_profile *p, dm_quarter *qt, book *b, int stage,
-		     int kind, double amount, int created, int closed, int source, dm_rng *r)
+static void put_deal(dm_gen *g, int i, const dm_profile *p, dm_quarter *qt, book *b, int stage, int kind,
+                     double amount, int created, int closed, int source, dm_rng *r)
 {
 	sqlite3_stmt *st = g->st[DM_DEALS];
 	char account[48];
 	int64_t id = ++g->next_deal;
 	/* An incremental deal grows an account the rep has already won. */
-	int acct = kind == K_INCREMENTAL && b->total ? b->account[dm_below(r, b->total < BOOK ? b->total : BOOK)]
-						    : dm_below(r, ACCOUNTS);
+	int acct = kind == K_INCREMENTAL && b->total
+	               ? b->account[dm_below(r, b->total < BOOK ? b->total : BOOK)]
+	               : dm_below(r, ACCOUNTS);
 	int n = snprintf(account, sizeof account, "%s %s", account_first[acct % 32], account_last[acct / 32]);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int(st, 2, i + 1);
@@ -243,7 +242,7 @@ static void put_deal(dm_gen *g, int i, const dm_profile *p, dm_quarter *qt, book
 	dm_insert(g, DM_DEALS);
 
 	if (qt->ndeals < DM_MAX_DEALS)
-		qt->deal[qt->ndeals++] = (dm_deal){ id, created, stage == S_OPEN ? -1 : closed };
+		qt->deal[qt->ndeals++] = (dm_deal){id, created, stage == S_OPEN ? -1 : closed};
 	if (stage != S_WON)
 		return;
 	int e = b->total++ % BOOK;
@@ -289,14 +288,14 @@ static void deals(dm_gen *g, int i, const dm_profile *p, dm_quarter *qt, book *b
 	for (int j = 0; j < nt; j++)
 		kinds[j] = dm_chance(r, 0.86) ? K_BASE : K_REFERRAL;
 	/* Every rep but base_only opens at least one incremental deal in the
-	 * quarter; the magnet's second and third wins, and one or two new open
-	 * deals, are referrals. */
+	 * quarter; the magnet's second and third wins, and two new open deals,
+	 * are referrals. */
 	if (p->arch == DM_REFERRAL_MAGNET) {
 		j0 = nt > 3 ? dm_range(r, 3, nt - 1) : -1;
 		kinds[0] = K_BASE;
 		for (int j = 1; j < 3 && j < pl.nw; j++)
 			kinds[j] = K_REFERRAL;
-		for (int extra = dm_range(r, 1, 2); extra > 0 && qt->quota; extra--)
+		for (int extra = 0; extra < 2 && qt->quota; extra++)
 			kinds[nt++] = K_REFERRAL, pl.no++;
 	} else {
 		j0 = nt ? dm_below(r, nt) : -1;
@@ -315,10 +314,11 @@ static void deals(dm_gen *g, int i, const dm_profile *p, dm_quarter *qt, book *b
 			int kind = kinds[j], src = -1, created, closed;
 			if ((pass == 0) != (stage == S_WON && kind != K_REFERRAL))
 				continue;
-			double amount = stage == S_WON ? round_to(p->quota * pl.att * w[j] / wsum, 100)
-						       : round_to(avg * dm_uniform(r, 0.5, 1.5) *
-									  (kind == K_INCREMENTAL ? 0.5 : 1),
-								  100);
+			double amount =
+			    stage == S_WON
+			        ? round_to(p->quota * pl.att * w[j] / wsum, 100)
+			        : round_to(avg * dm_uniform(r, 0.5, 1.5) * (kind == K_INCREMENTAL ? 0.5 : 1),
+			                   100);
 			if (amount < 500)
 				amount = 500;
 			if (kind == K_REFERRAL && (src = pick_source(b, qt->hi, r)) < 0)
@@ -332,7 +332,8 @@ static void deals(dm_gen *g, int i, const dm_profile *p, dm_quarter *qt, book *b
 			} else {
 				/* The magnet's first win comes early, to be referred on. */
 				if (p->arch == DM_REFERRAL_MAGNET && j == 0)
-					closed = dm_range(r, qt->lo, qt->lo + 20 < qt->hi ? qt->lo + 20 : qt->hi);
+					closed =
+					    dm_range(r, qt->lo, qt->lo + 20 < qt->hi ? qt->lo + 20 : qt->hi);
 				else if (qt->hi == q->stop - 1 && dm_chance(r, 0.08))
 					closed = qt->hi;
 				else
@@ -376,6 +377,8 @@ static int activity_count(const dm_profile *p, dm_rng *r)
 		return dm_range(r, 60, 75);
 	case DM_QUIET_HELPER:
 		return dm_range(r, 18, 24);
+	case DM_GAMER:
+		return dm_range(r, 24, 32);
 	default:
 		return dm_range(r, 18, 32);
 	}
@@ -396,7 +399,7 @@ static void activities(dm_gen *g, int i, const dm_profile *p, const dm_quarter *
 		/* The day first, so that only a gamer's activity bunches up; then
 		 * a deal of the rep's that was being worked that day, if any.
 		 * Work on an open deal comes in its first weeks. */
-		if (p->arch == DM_GAMER && qt->hi >= last_week && dm_chance(r, 0.75))
+		if (p->arch == DM_GAMER && qt->hi >= last_week && dm_chance(r, 0.8))
 			a[k].day = dm_range(r, last_week > qt->lo ? last_week : qt->lo, qt->hi);
 		else
 			a[k].day = dm_range(r, qt->lo, qt->hi);
