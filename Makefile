@@ -29,7 +29,7 @@ deps:
 
 build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	cmake --build $(BUILD) -j2
+	cmake --build $(BUILD) -j2 -- -s --no-print-directory
 
 demo: build
 	rm -f $(DB) $(DB)-wal $(DB)-shm
@@ -41,7 +41,7 @@ test: build
 
 test-sanitize: deps
 	cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DHUDDLE_SANITIZE=ON >/dev/null
-	cmake --build $(BUILD)-asan -j2
+	cmake --build $(BUILD)-asan -j2 -- -s --no-print-directory
 	cd $(BUILD)-asan && ctest --output-on-failure -j2
 
 format:

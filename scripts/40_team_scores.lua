@@ -37,8 +37,9 @@ score "team_momentum" {
       return nil, "no wins this period or last"
     end
     local span = param("momentum_span", 0.25)
+    local pct = math.floor(100 * (g - 1) + 0.5)   -- whole percent, never "-0%"
     return clamp(0.5 + 0.5 * (g - 1) / span, 0, 1),
-           string.format("%+.0f%% on last period", 100 * (g - 1))
+           pct == 0 and "level with last period" or string.format("%+d%% on last period", pct)
   end,
 }
 
