@@ -9,23 +9,32 @@
 
 #include "db.h"
 
-int hd_cli_common(hd_cli *cli, int opt, hd_err *err)
+int hd_cli_getopt(hd_cli *cli, int argc, char **argv, const struct option *opts, hd_err *err)
 {
-	switch (opt) {
-	case 'C':
-		cli->config_path = optarg;
-		return 1;
-	case 'D':
-		cli->db_path = optarg;
-		return 1;
-	case 'h':
-		fputs(cli->cmd->usage, stdout);
-		return 2;
-	case '?':
-	case ':':
-		return hd_err_set(err, HD_EUSAGE, "see 'huddle %s --help'", cli->cmd->name);
-	default:
-		return 0;
+	if (!cli->parsing) {
+		optind = 0; /* GNU getopt: start afresh */
+		cli->parsing = 1;
+	}
+	for (;;) {
+		int opt = getopt_long(argc, argv, "h", opts, NULL);
+		switch (opt) {
+		case -1:
+			return 0;
+		case 'C':
+			cli->config_path = optarg;
+			break;
+		case 'D':
+			cli->db_path = optarg;
+			break;
+		case 'h':
+			fputs(cli->cmd->usage, stdout);
+			return HD_CLI_HELPED;
+		case '?':
+		case ':':
+			return hd_err_set(err, HD_EUSAGE, "see 'huddle %s --help'", cli->cmd->name);
+		default:
+			return opt;
+		}
 	}
 }
 

@@ -26,16 +26,21 @@ typedef struct hd_command {
 
 typedef struct hd_cli {
 	const hd_command *cmd;
+	int parsing; /* hd_cli_getopt has started */
 	const char *config_path, *db_path;
 	hd_config cfg;
 	int cfg_loaded;
 	sqlite3 *db;
 } hd_cli;
 
-/* Handles a common option (returns 1), --help (prints the usage and
- * returns 2, meaning "done, exit 0"), or '?' (returns HD_EUSAGE).
- * Returns 0 for options the command handles itself. */
-int hd_cli_common(hd_cli *cli, int opt, hd_err *err);
+/* The next option of the command's own (> 0, with optarg set) from
+ * opts, which must include HD_COMMON_OPTIONS; the common ones are
+ * handled here.  Returns 0 when the options are done (optind is at the
+ * first operand), HD_CLI_HELPED after printing --help (the command then
+ * exits 0), or HD_EUSAGE for a bad option. */
+int hd_cli_getopt(hd_cli *cli, int argc, char **argv, const struct option *opts, hd_err *err);
+
+#define HD_CLI_HELPED (-100)
 
 /* Loads the config (applying --db); then opens the database. */
 int hd_cli_config(hd_cli *cli, hd_err *err);

@@ -51,17 +51,15 @@ static int run(int argc, char **argv, hd_err *err)
 	hd_cli cli = { .cmd = &hd_cmd_check };
 	hd_strv extra = { 0 };
 	int opt, rc, do_list = 0;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		rc = hd_cli_common(&cli, opt, err);
-		if (rc < 0 || rc == 2) {
-			hd_strv_free(&extra);
-			return rc < 0 ? rc : 0;
-		}
+	while ((opt = hd_cli_getopt(&cli, argc, argv, opts, err)) > 0) {
 		if (opt == 'l')
 			do_list = 1;
 		else if (opt == 'R')
 			hd_strv_push(&extra, optarg);
+	}
+	if (opt < 0) {
+		hd_strv_free(&extra);
+		return opt == HD_CLI_HELPED ? 0 : opt;
 	}
 	if (optind < argc) {
 		hd_strv_free(&extra);
@@ -83,8 +81,7 @@ static int run(int argc, char **argv, hd_err *err)
 		int bad = rc == HD_EINPUT;
 		if (!bad)
 			bad = hd_metrics_check(&e) != 0;
-		for (int i = 0; i < e.rules.problems.n; i++)
-			printf("%s\n", e.rules.problems.v[i]);
+		hd_rules_print_problems(&e.rules, stdout);
 		for (int i = 0; i < e.rules.nrules; i++)
 			if (!e.rules.rules[i].doc)
 				printf("%s: warning: %s '%s' has no doc line\n", e.rules.rules[i].where,

@@ -49,15 +49,7 @@ static int run(int argc, char **argv, hd_err *err)
 	long long reps = 60, teams = 0, seed = 42, periods = 4;
 	const char *end = NULL;
 	int opt, rc;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		rc = hd_cli_common(&cli, opt, err);
-		if (rc < 0)
-			return rc;
-		if (rc == 2)
-			return 0;
-		if (rc == 1)
-			continue;
+	while ((opt = hd_cli_getopt(&cli, argc, argv, opts, err)) > 0) {
 		if ((opt == 'r' && number(&cli, "--reps", optarg, 1, 10000000, &reps, err)) ||
 		    (opt == 't' && number(&cli, "--teams", optarg, 1, 1000000, &teams, err)) ||
 		    (opt == 's' && number(&cli, "--seed", optarg, 0, 0x7fffffffffffffffLL, &seed, err)) ||
@@ -66,6 +58,8 @@ static int run(int argc, char **argv, hd_err *err)
 		if (opt == 'e')
 			end = optarg;
 	}
+	if (opt < 0)
+		return opt == HD_CLI_HELPED ? 0 : opt;
 	if (optind < argc)
 		return hd_cli_usage_error(&cli, err, "unexpected argument '%s'", argv[optind]);
 	if (!teams)

@@ -55,12 +55,8 @@ static int parse(hd_cli *cli, int argc, char **argv, eval_opts *o, hd_err *err)
 					      { "strict", no_argument, NULL, 's' },
 					      { "rules", required_argument, NULL, 'R' },
 					      { NULL, 0, NULL, 0 } };
-	int opt, rc;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		rc = hd_cli_common(cli, opt, err);
-		if (rc < 0 || rc == 2)
-			return rc;
+	int opt;
+	while ((opt = hd_cli_getopt(cli, argc, argv, opts, err)) > 0) {
 		switch (opt) {
 		case 'p': o->period = optarg; break;
 		case 'a': o->as_of = optarg; break;
@@ -73,18 +69,13 @@ static int parse(hd_cli *cli, int argc, char **argv, eval_opts *o, hd_err *err)
 		case 'R': hd_strv_push(&o->rules, optarg); break;
 		}
 	}
+	if (opt < 0)
+		return opt;
 	if (optind < argc)
 		return hd_cli_usage_error(cli, err, "unexpected argument '%s'", argv[optind]);
 	if (o->audience && strcmp(o->audience, "manager") && strcmp(o->audience, "team"))
 		return hd_cli_usage_error(cli, err, "--audience is manager or team, not '%s'", o->audience);
 	return 0;
-}
-
-/* Prints every rule problem as file:line: message. */
-static void print_problems(const hd_rules *r)
-{
-	for (int i = 0; i < r->problems.n; i++)
-		fprintf(stderr, "%s\n", r->problems.v[i]);
 }
 
 /* Writes the report to --output through a temporary file renamed into
@@ -145,7 +136,7 @@ static int evaluate(hd_cli *cli, eval_opts *o, hd_err *err)
 	hd_engine e;
 	rc = hd_engine_open(&e, &cli->cfg, cli->db, &o->rules, err);
 	if (rc == HD_EINPUT)
-		print_problems(&e.rules);
+		hd_rules_print_problems(&e.rules, stderr);
 	if (!rc)
 		rc = hd_engine_prepare(&e, &p, as_of, err);
 	hd_report_opts ro = { .team = -1, .anonymous = cli->cfg.anonymous };
@@ -188,5 +179,5 @@ static int run(int argc, char **argv, hd_err *err)
 		rc = evaluate(&cli, &o, err);
 	hd_strv_free(&o.rules);
 	hd_cli_close(&cli);
-	return rc == 2 ? 0 : rc;
+	return rc == HD_CLI_HELPED ? 0 : rc;
 }

@@ -138,19 +138,17 @@ static int run(int argc, char **argv, hd_err *err)
 	hd_strv extra = { 0 };
 	const char *period = NULL, *as_of_arg = NULL;
 	int opt, rc;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		rc = hd_cli_common(&cli, opt, err);
-		if (rc < 0 || rc == 2) {
-			hd_strv_free(&extra);
-			return rc < 0 ? rc : 0;
-		}
+	while ((opt = hd_cli_getopt(&cli, argc, argv, opts, err)) > 0) {
 		if (opt == 'p')
 			period = optarg;
 		else if (opt == 'a')
 			as_of_arg = optarg;
 		else if (opt == 'R')
 			hd_strv_push(&extra, optarg);
+	}
+	if (opt < 0) {
+		hd_strv_free(&extra);
+		return opt == HD_CLI_HELPED ? 0 : opt;
 	}
 	if (optind != argc - 1) {
 		hd_strv_free(&extra);
@@ -166,8 +164,7 @@ static int run(int argc, char **argv, hd_err *err)
 		goto out;
 	rc = hd_engine_open(&e, &cli.cfg, cli.db, &extra, err);
 	if (rc == HD_EINPUT)
-		for (int i = 0; i < e.rules.problems.n; i++)
-			fprintf(stderr, "%s\n", e.rules.problems.v[i]);
+		hd_rules_print_problems(&e.rules, stderr);
 	if (rc || (rc = hd_engine_prepare(&e, &p, as_of, err)) || (rc = find_rep(&e.subj, who, &idx, err)))
 		goto out;
 	e.trace_kind = HD_REP;

@@ -19,15 +19,9 @@ static int run(int argc, char **argv, hd_err *err)
 {
 	static const struct option opts[] = { HD_COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
 	hd_cli cli = { .cmd = &hd_cmd_init };
-	int opt, rc;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		rc = hd_cli_common(&cli, opt, err);
-		if (rc < 0)
-			return rc;
-		if (rc == 2)
-			return 0;
-	}
+	int rc = hd_cli_getopt(&cli, argc, argv, opts, err);
+	if (rc)
+		return rc == HD_CLI_HELPED ? 0 : rc;
 	if (optind < argc)
 		return hd_cli_usage_error(&cli, err, "unexpected argument '%s'", argv[optind]);
 	rc = hd_cli_open(&cli, HD_DB_CREATE, err);

@@ -604,15 +604,12 @@ static int run(int argc, char **argv, hd_err *err)
 	hd_cli cli = { .cmd = &hd_cmd_test };
 	hd_strv extra = { 0 };
 	int opt, rc;
-	optind = 0;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		rc = hd_cli_common(&cli, opt, err);
-		if (rc < 0 || rc == 2) {
-			hd_strv_free(&extra);
-			return rc < 0 ? rc : 0;
-		}
+	while ((opt = hd_cli_getopt(&cli, argc, argv, opts, err)) > 0)
 		if (opt == 'R')
 			hd_strv_push(&extra, optarg);
+	if (opt < 0) {
+		hd_strv_free(&extra);
+		return opt == HD_CLI_HELPED ? 0 : opt;
 	}
 	if (optind >= argc) {
 		hd_strv_free(&extra);

@@ -481,6 +481,12 @@ void hd_rules_configure(hd_rules *r, const hd_config *c)
 	r->hash = fnv(r->hash, &c->fiscal_year_start, sizeof c->fiscal_year_start);
 }
 
+void hd_rules_print_problems(const hd_rules *r, FILE *out)
+{
+	for (int i = 0; i < r->problems.n; i++)
+		fprintf(out, "%s\n", r->problems.v[i]);
+}
+
 void hd_rules_free(hd_rules *r)
 {
 	for (int i = 0; i < r->nmetrics; i++)

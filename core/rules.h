@@ -9,6 +9,8 @@
 #ifndef HUDDLE_RULES_H
 #define HUDDLE_RULES_H
 
+#include <stdio.h>
+
 #include "config.h"
 #include "err.h"
 #include "lhost.h"
@@ -66,6 +68,9 @@ int hd_rules_metric(const hd_rules *r, const char *name);
 
 /* The known name closest to `name` (edit distance), or NULL. */
 const char *hd_rules_closest_metric(const hd_rules *r, const char *name);
+
+/* Writes every loading problem, one "file:line: message" a line. */
+void hd_rules_print_problems(const hd_rules *r, FILE *out);
 
 /* Releases what r owns; the Lua references die with the state. */
 void hd_rules_free(hd_rules *r);
