@@ -69,6 +69,8 @@ int hd_engine_prepare(hd_engine *e, const hd_period *p, int as_of, hd_err *err)
 
 void hd_engine_close(hd_engine *e)
 {
+	free(e->skips);
+	e->skips = NULL;
 	free_ctx(e);
 	hd_lua_close(&e->lua);
 	hd_rules_free(&e->rules);

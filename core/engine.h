@@ -37,6 +37,21 @@ typedef struct hd_read {
 	double value; /* NaN for nil */
 } hd_read;
 
+/* A rule call the watchdog stopped: evaluating again, it is not run but
+ * recorded as failed with `why` (worker.c). */
+typedef struct hd_skip {
+	int kind, subject;
+	const hd_rule *rule; /* NULL: the whole subject */
+	char why[256];
+} hd_skip;
+
+/* What a worker shares with the host that watches it (worker.c). */
+typedef struct hd_watch {
+	volatile double deadline; /* monotonic seconds; the rule call must end by then */
+	volatile int kind, subject;
+	volatile int rule; /* index into rules, or -1 between rule calls */
+} hd_watch;
+
 typedef struct hd_engine {
 	const hd_config *cfg;
 	sqlite3 *db;
@@ -50,6 +65,10 @@ typedef struct hd_engine {
 	int cached_ref[2];  /* registry refs of those objects */
 	int names_ref;	    /* registry ref: metric name -> index */
 	double sql_deadline; /* for the progress handler of rule SQL */
+	int in_process;	      /* evaluate here, without a watched worker (unit tests) */
+	hd_watch *watch;      /* set inside a worker */
+	hd_skip *skips;	      /* rule calls the watchdog stopped */
+	int nskips;
 	/* Tracing for explain: reads of subject trace_subject of trace_kind. */
 	int trace_kind, trace_subject;
 	hd_read trace[HD_MAX_TRACE];

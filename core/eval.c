@@ -64,6 +64,35 @@ static void add_explained(hd_engine *e, hd_result *res, scratch *s, const hd_rul
 	memcpy(x->reads, e->trace, sizeof *x->reads * (size_t)e->ntrace);
 }
 
+/* Whether a rule call may run: one the watchdog stopped before is not
+ * run again but recorded as failed.  Inside a worker, tells the host
+ * which call runs and by when it must end. */
+static int may_run(hd_engine *e, hd_result *res, scratch *s, const hd_rule *r, hd_kind kind, int idx)
+{
+	for (int i = 0; i < e->nskips; i++) {
+		const hd_skip *k = &e->skips[i];
+		if (k->kind == (int)kind && k->subject == idx && (k->rule == r || !k->rule)) {
+			hd_lua_error le;
+			snprintf(le.where, sizeof le.where, "%s", r->where);
+			snprintf(le.message, sizeof le.message, "%s", k->why);
+			add_error(res, s, r, &le);
+			return 0;
+		}
+	}
+	if (e->watch) {
+		e->watch->deadline = hd_now() + e->cfg->sb_time_ms / 1000.0;
+		e->watch->rule = (int)(r - e->rules.rules);
+	}
+	return 1;
+}
+
+/* No rule call runs: the watching host has no deadline to hold. */
+static void between_calls(hd_engine *e)
+{
+	if (e->watch)
+		e->watch->rule = -1;
+}
+
 /* Pushes the rule's function, the subject and its metric view. */
 static void push_call(hd_engine *e, const hd_rule *r, hd_kind kind, int idx)
 {
@@ -79,6 +108,8 @@ static void run_score(hd_engine *e, hd_result *res, scratch *s, const hd_rule *r
 	hd_lua_error le;
 	c->rule = r;
 	e->ntrace = 0;
+	if (!may_run(e, res, s, r, kind, idx))
+		return;
 	push_call(e, r, kind, idx);
 	if (hd_lua_call(&e->lua, 2, 2, &le)) {
 		add_error(res, s, r, &le);
@@ -116,6 +147,8 @@ static int run_when(hd_engine *e, hd_result *res, scratch *s, const hd_rule *r, 
 	lua_State *L = e->lua.L;
 	hd_lua_error le;
 	e->ntrace = 0;
+	if (!may_run(e, res, s, r, kind, idx))
+		return 0;
 	push_call(e, r, kind, idx);
 	if (hd_lua_call(&e->lua, 2, 1, &le)) {
 		add_error(res, s, r, &le);
@@ -172,6 +205,7 @@ static void eval_subject(hd_engine *e, hd_result *res, const plan *p, hd_kind ki
 	for (int i = 0; i < p->nscores; i++) {
 		hd_component *c = &card->comps[i];
 		run_score(e, res, s, p->scores[i], kind, idx, c, traced);
+		between_calls(e);
 		if (c->has_value) {
 			wsum += c->rule->weight;
 			sum += c->rule->weight * c->value;
@@ -179,11 +213,15 @@ static void eval_subject(hd_engine *e, hd_result *res, const plan *p, hd_kind ki
 	}
 	card->has_score = wsum > 0;
 	card->score = wsum > 0 ? 100 * sum / wsum : 0;
-	for (int i = 0; i < p->nrecs; i++)
+	for (int i = 0; i < p->nrecs; i++) {
 		run_when(e, res, s, p->recs[i], kind, idx, expand_ref, traced);
+		between_calls(e);
+	}
 	card->nrecs = s->nitems;
-	for (int i = 0; i < p->ncoach; i++)
+	for (int i = 0; i < p->ncoach; i++) {
 		run_when(e, res, s, p->coach[i], kind, idx, expand_ref, traced);
+		between_calls(e);
+	}
 	card->ncoach = s->nitems - card->nrecs;
 	card->recs = arena_copy(&res->arena, s->items, sizeof *s->items, card->nrecs);
 	card->coach = arena_copy(&res->arena, s->items + card->nrecs, sizeof *s->items, card->ncoach);
@@ -228,9 +266,8 @@ static void rank_cards(hd_scorecard *cards, int n, int *order, const hd_subjects
 	free(rank);
 }
 
-int hd_eval_run(hd_engine *e, hd_result *res, void (*progress)(void *, double), void *ud, hd_err *err)
+void hd_eval_begin(hd_engine *e, hd_result *res)
 {
-	lua_State *L = e->lua.L;
 	const hd_subjects *sj = &e->subj;
 	memset(res, 0, sizeof *res);
 	res->period = e->ctx[0].period;
@@ -244,7 +281,29 @@ int hd_eval_run(hd_engine *e, hd_result *res, void (*progress)(void *, double), 
 	res->teams = hd_xcalloc((size_t)(sj->nteams ? sj->nteams : 1), sizeof *res->teams);
 	res->rep_order = hd_xmalloc(sizeof(int) * (size_t)(sj->nreps ? sj->nreps : 1));
 	res->team_order = hd_xmalloc(sizeof(int) * (size_t)(sj->nteams ? sj->nteams : 1));
+	for (int i = 0; i < sj->nreps; i++) {
+		hd_scorecard *c = &res->reps[i];
+		c->kind = HD_REP;
+		c->index = i;
+		c->id = sj->reps[i].id;
+		c->name = sj->reps[i].name;
+		c->team = sj->teams[sj->reps[i].team].name;
+		c->team_index = sj->reps[i].team;
+	}
+	for (int i = 0; i < sj->nteams; i++) {
+		hd_scorecard *c = &res->teams[i];
+		c->kind = HD_TEAM;
+		c->index = i;
+		c->id = sj->teams[i].id;
+		c->name = sj->teams[i].name;
+		c->members = sj->teams[i].nmembers;
+		c->team_index = i;
+	}
+}
 
+void hd_eval_range(hd_engine *e, hd_result *res, hd_kind kind, int index, hd_card_sink sink, void *ud)
+{
+	lua_State *L = e->lua.L;
 	lua_pushlightuserdata(L, e);
 	lua_pushcclosure(L, hd_template_expand, 1);
 	int expand_ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -253,40 +312,60 @@ int hd_eval_run(hd_engine *e, hd_result *res, void (*progress)(void *, double), 
 	s.items = hd_xmalloc(sizeof *s.items * (size_t)s.cap);
 	s.errs = hd_xmalloc(sizeof *s.errs * (size_t)s.cap * 2);
 	s.expl = hd_xmalloc(sizeof *s.expl * (size_t)s.cap);
-
-	plan p;
-	plan_build(&e->rules, HD_REP, &p);
-	int total = sj->nreps + sj->nteams, step = total / 100 + 1;
-	for (int i = 0; i < sj->nreps; i++) {
-		hd_scorecard *c = &res->reps[i];
-		c->id = sj->reps[i].id;
-		c->name = sj->reps[i].name;
-		c->team = sj->teams[sj->reps[i].team].name;
-		c->team_index = sj->reps[i].team;
-		eval_subject(e, res, &p, HD_REP, i, c, &s, expand_ref);
-		if (progress && i % step == 0)
-			progress(ud, (double)i / total);
+	for (int k = kind; k <= HD_TEAM; k++) {
+		plan p;
+		plan_build(&e->rules, (hd_kind)k, &p);
+		int n = k == HD_REP ? res->nreps : res->nteams;
+		hd_scorecard *cards = k == HD_REP ? res->reps : res->teams;
+		for (int i = k == (int)kind ? index : 0; i < n; i++) {
+			if (e->watch) {
+				e->watch->kind = k;
+				e->watch->subject = i;
+			}
+			eval_subject(e, res, &p, (hd_kind)k, i, &cards[i], &s, expand_ref);
+			if (sink)
+				sink(ud, &cards[i]);
+		}
+		plan_free(&p);
 	}
-	plan_free(&p);
-	plan_build(&e->rules, HD_TEAM, &p);
-	for (int i = 0; i < sj->nteams; i++) {
-		hd_scorecard *c = &res->teams[i];
-		c->id = sj->teams[i].id;
-		c->name = sj->teams[i].name;
-		c->members = sj->teams[i].nmembers;
-		c->team_index = i;
-		eval_subject(e, res, &p, HD_TEAM, i, c, &s, expand_ref);
-	}
-	plan_free(&p);
 	luaL_unref(L, LUA_REGISTRYINDEX, expand_ref);
 	free(s.items);
 	free(s.errs);
 	free(s.expl);
+}
 
-	rank_cards(res->reps, res->nreps, res->rep_order, sj);
+void hd_eval_finish(hd_engine *e, hd_result *res)
+{
+	rank_cards(res->reps, res->nreps, res->rep_order, &e->subj);
 	rank_cards(res->teams, res->nteams, res->team_order, NULL);
+}
+
+typedef struct progress_sink {
+	void (*progress)(void *, double);
+	void *ud;
+	int done, total, step;
+} progress_sink;
+
+static void report_progress(void *ud, const hd_scorecard *card)
+{
+	progress_sink *ps = ud;
+	(void)card;
+	if (ps->progress && ++ps->done % ps->step == 0)
+		ps->progress(ps->ud, (double)ps->done / ps->total);
+}
+
+int hd_eval_run(hd_engine *e, hd_result *res, void (*progress)(void *, double), void *ud, hd_err *err)
+{
+	if (!e->in_process) {
+		if (hd_worker_run(e, res, progress, ud, err))
+			return err->code;
+	} else {
+		hd_eval_begin(e, res);
+		progress_sink ps = { progress, ud, 0, res->nreps + res->nteams, (res->nreps + res->nteams) / 100 + 1 };
+		hd_eval_range(e, res, HD_REP, 0, report_progress, &ps);
+	}
+	hd_eval_finish(e, res);
 	if (progress)
 		progress(ud, 1.0);
-	(void)err;
 	return 0;
 }

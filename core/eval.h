@@ -16,6 +16,20 @@
  * NULL, is told the fraction done now and then. */
 int hd_eval_run(hd_engine *e, hd_result *res, void (*progress)(void *, double), void *ud, hd_err *err);
 
+/* Called with each scorecard as soon as it is complete. */
+typedef void (*hd_card_sink)(void *ud, const hd_scorecard *card);
+
+/* The steps of hd_eval_run, for the worker: sizes res for the engine's
+ * subjects; evaluates the subjects from (kind, index) on, reps before
+ * teams, handing each finished card to sink; ranks the cards. */
+void hd_eval_begin(hd_engine *e, hd_result *res);
+void hd_eval_range(hd_engine *e, hd_result *res, hd_kind kind, int index, hd_card_sink sink, void *ud);
+void hd_eval_finish(hd_engine *e, hd_result *res);
+
+/* Evaluates in a watched worker process (worker.c); the result is as
+ * hd_eval_range would leave it.  Returns HD_EIO if no worker can run. */
+int hd_worker_run(hd_engine *e, hd_result *res, void (*progress)(void *, double), void *ud, hd_err *err);
+
 /* Expands ${x} in a message for the subject at the top of the stack of
  * a rule call; registered as a C function so metric reads are protected. */
 int hd_template_expand(lua_State *L);

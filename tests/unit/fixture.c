@@ -90,6 +90,9 @@ void fx_run(fx *f, const char *period, const char *as_of)
 		fail_msg("config: %s", f->err.msg);
 	rc = hd_engine_open(&f->e, &f->cfg, f->db, NULL, &f->err);
 	f->has_engine = 1;
+	/* The memo tests count work done in this process; the watched worker
+	 * is exercised through the executable (tests/cli, tests/sandbox). */
+	f->e.in_process = 1;
 	if (rc) {
 		for (int i = 0; i < f->e.rules.problems.n; i++)
 			print_error("  %s\n", f->e.rules.problems.v[i]);
