@@ -1,6 +1,17 @@
 /* config.c - reading and validating huddle.cfg with libconfig. */
+/* getpwent is XSI, not POSIX; every Linux libc has it. */
+#define _DEFAULT_SOURCE 1
+
 #include "config.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <math.h>
+#include <pwd.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -48,15 +59,15 @@ static int file_exists(const char *p)
 static int type_error(const hd_config *c, const config_setting_t *s, const char *what, hd_err *err)
 {
 	const char *name = config_setting_name(s);
-	return hd_err_set(err, HD_EINPUT, "%s:%d: '%s' must be %s", c->path,
-			  config_setting_source_line(s), name ? name : "(element)", what);
+	return hd_err_set(err, HD_EINPUT, "%s:%d: '%s' must be %s", c->path, config_setting_source_line(s),
+	                  name ? name : "(element)", what);
 }
 
 static void unknown_key(const hd_config *c, const config_setting_t *s, const char *where)
 {
 	hd_warn("%s:%d: unknown key '%s'%s%s (ignored; check the spelling)", c->path,
-		config_setting_source_line(s), config_setting_name(s), where ? " in " : "",
-		where ? where : "");
+	        config_setting_source_line(s), config_setting_name(s), where ? " in " : "",
+	        where ? where : "");
 }
 
 static int is_list(const config_setting_t *s)
@@ -64,6 +75,8 @@ static int is_list(const config_setting_t *s)
 	return config_setting_type(s) == CONFIG_TYPE_ARRAY || config_setting_type(s) == CONFIG_TYPE_LIST;
 }
 
+/* A number setting; a float must be finite (scan_numbers refuses the
+ * literals that overflow, this is the second line of defence). */
 static int get_number(const config_setting_t *s, double *v)
 {
 	switch (config_setting_type(s)) {
@@ -73,14 +86,14 @@ static int get_number(const config_setting_t *s, double *v)
 		return 0;
 	case CONFIG_TYPE_FLOAT:
 		*v = config_setting_get_float(s);
-		return 0;
+		return isfinite(*v) ? 0 : -1;
 	default:
 		return -1;
 	}
 }
 
-static int get_int(const hd_config *c, const config_setting_t *s, long long lo, long long hi,
-		   long long *v, hd_err *err)
+static int get_int(const hd_config *c, const config_setting_t *s, long long lo, long long hi, long long *v,
+                   hd_err *err)
 {
 	int t = config_setting_type(s);
 	char what[96];
@@ -103,8 +116,7 @@ static int get_string(const hd_config *c, const config_setting_t *s, char **out,
 }
 
 /* A list of strings; with `resolve` each becomes a path next to the file. */
-static int get_strings(const hd_config *c, const config_setting_t *s, int resolve, hd_strv *out,
-		       hd_err *err)
+static int get_strings(const hd_config *c, const config_setting_t *s, int resolve, hd_strv *out, hd_err *err)
 {
 	if (!is_list(s))
 		return type_error(c, s, "a list of strings, like [ \"a\", \"b\" ]", err);
@@ -215,9 +227,8 @@ static int read_output(hd_config *c, const config_setting_t *g, hd_err *err)
 				return err->code;
 			c->format_line = config_setting_source_line(s);
 		} else if (!strcmp(k, "leaderboard")) {
-			const char *v = config_setting_type(s) == CONFIG_TYPE_STRING
-						? config_setting_get_string(s)
-						: "";
+			const char *v =
+			    config_setting_type(s) == CONFIG_TYPE_STRING ? config_setting_get_string(s) : "";
 			if (strcmp(v, "named") && strcmp(v, "anonymous"))
 				return type_error(c, s, "\"named\" or \"anonymous\"", err);
 			c->anonymous = !strcmp(v, "anonymous");
@@ -274,13 +285,13 @@ static int read_root(hd_config *c, hd_err *err)
 		} else if (!strcmp(k, "scripts")) {
 			rc = get_strings(c, s, 1, &c->scripts, err);
 		} else if (!strcmp(k, "sandbox") || !strcmp(k, "rules") || !strcmp(k, "output") ||
-			   !strcmp(k, "plugins")) {
+		           !strcmp(k, "plugins")) {
 			if (!config_setting_is_group(s))
 				return type_error(c, s, "a group { ... }", err);
-			rc = !strcmp(k, "sandbox") ? read_sandbox(c, s, err)
-			     : !strcmp(k, "rules") ? read_rules(c, s, err)
+			rc = !strcmp(k, "sandbox")  ? read_sandbox(c, s, err)
+			     : !strcmp(k, "rules")  ? read_rules(c, s, err)
 			     : !strcmp(k, "output") ? read_output(c, s, err)
-						    : read_plugins(c, s, err);
+			                            : read_plugins(c, s, err);
 		} else {
 			unknown_key(c, s, NULL);
 		}
@@ -352,6 +363,237 @@ static void resolve_scripts(hd_config *c)
 	free(d);
 }
 
+/* True when group gid holds nobody but user owner: the user private
+ * group of Debian's USERGROUPS_ENAB, where umask 002 makes every new
+ * file group-writable without giving anyone else a say. */
+static int private_group(uid_t owner, gid_t gid)
+{
+	const struct passwd *pw = getpwuid(owner);
+	const struct group *gr = getgrgid(gid);
+	if (!pw || !gr || pw->pw_gid != gid || strcmp(gr->gr_name, pw->pw_name))
+		return 0;
+	for (char **m = gr->gr_mem; *m; m++)
+		if (strcmp(*m, gr->gr_name))
+			return 0;
+	int alone = 1;
+	setpwent();
+	while ((pw = getpwent()))
+		if (pw->pw_gid == gid && pw->pw_uid != owner)
+			alone = 0;
+	endpwent();
+	return alone;
+}
+
+/* Reads the whole config file through one descriptor, so the checks and
+ * the parse see the same file: it must be a regular file (not a FIFO,
+ * which would block, nor a device), belong to the user or to root, be
+ * writable by nobody else (sshd's StrictModes; its group may write when
+ * it is the owner's private group), and be at most
+ * HD_CONFIG_MAX_BYTES.  On success *text is a NUL-terminated copy the
+ * caller frees. */
+static int read_text(const char *path, char **text, size_t *len, hd_err *err)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return hd_err_set(err, HD_EINPUT, "%s: cannot open the config file: %s", path,
+		                  strerror(errno));
+	struct stat sb;
+	int rc = 0;
+	if (fstat(fd, &sb))
+		rc = hd_err_set(err, HD_EIO, "%s: %s", path, strerror(errno));
+	else if (!S_ISREG(sb.st_mode))
+		rc =
+		    hd_err_set(err, HD_EINPUT, "%s: not a regular file; a config must be a plain file", path);
+	else if (sb.st_uid != geteuid() && sb.st_uid != 0)
+		rc = hd_err_set(
+		    err, HD_EINPUT,
+		    "%s: refusing a config file owned by another user (uid %ld); it must belong to "
+		    "you or to root",
+		    path, (long)sb.st_uid);
+	else if ((sb.st_mode & S_IWOTH) || ((sb.st_mode & S_IWGRP) && !private_group(sb.st_uid, sb.st_gid)))
+		rc = hd_err_set(err, HD_EINPUT,
+		                "%s: refusing a config file that other users can write (mode %03o); run "
+		                "'chmod go-w %s'",
+		                path, (unsigned)(sb.st_mode & 0777), path);
+	else if (sb.st_size > HD_CONFIG_MAX_BYTES)
+		rc = hd_err_set(err, HD_EINPUT,
+		                "%s: the config file is larger than %d KiB; refusing to read it", path,
+		                HD_CONFIG_MAX_BYTES / 1024);
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	/* One byte more than the cap tells a file that grew since fstat. */
+	char *buf = hd_xmalloc(HD_CONFIG_MAX_BYTES + 2);
+	size_t n = 0;
+	while (n <= HD_CONFIG_MAX_BYTES) {
+		ssize_t r = read(fd, buf + n, HD_CONFIG_MAX_BYTES + 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r < 0)
+				rc = hd_err_set(err, HD_EIO, "%s: %s", path, strerror(errno));
+			break;
+		}
+		n += (size_t)r;
+	}
+	close(fd);
+	if (!rc && n > HD_CONFIG_MAX_BYTES)
+		rc = hd_err_set(err, HD_EINPUT,
+		                "%s: the config file is larger than %d KiB; refusing to read it", path,
+		                HD_CONFIG_MAX_BYTES / 1024);
+	if (rc) {
+		free(buf);
+		return rc;
+	}
+	buf[n] = 0;
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
+/* Refuses what libconfig 1.5 must never see: a NUL byte (the parser
+ * would stop there and drop the rest silently) and @include, which can
+ * kill the process (a folder), hang it (a FIFO) or read any file.  Every
+ * line is checked, whatever the lexer state, so nothing can hide one. */
+static int scan_lines(const char *path, const char *text, size_t len, hd_err *err)
+{
+	int line = 1;
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == 0)
+			return hd_err_set(err, HD_EINPUT, "%s:%d: a NUL byte; a config file is text", path,
+			                  line);
+		if (i == 0 || text[i - 1] == '\n') {
+			size_t j = i;
+			while (j < len && (text[j] == ' ' || text[j] == '\t'))
+				j++;
+			if (len - j >= 8 && !memcmp(text + j, "@include", 8))
+				return hd_err_set(
+				    err, HD_EINPUT,
+				    "%s:%d: @include is not supported; keep every setting in the one "
+				    "config file",
+				    path, line);
+		}
+		if (text[i] == '\n')
+			line++;
+	}
+	return 0;
+}
+
+/* Checks one number literal text[a..b) the way libconfig 1.5 will read
+ * it: without an L suffix a decimal or hex integer becomes a 32-bit int
+ * (4294967297 silently reads as 1, 0xFFFFFFFF as -1), with L a 64-bit
+ * one; a float must be finite (1e400 reads as inf). */
+static int check_number(const char *path, int line, const char *text, size_t a, size_t b, hd_err *err)
+{
+	char lit[128];
+	size_t n = b - a;
+	if (n >= sizeof lit)
+		return hd_err_set(err, HD_EINPUT, "%s:%d: the number %.20s... is too long", path, line,
+		                  text + a);
+	memcpy(lit, text + a, n);
+	lit[n] = 0;
+	int l_suffix = n && (lit[n - 1] == 'L');
+	while (n && lit[n - 1] == 'L')
+		lit[--n] = 0;
+	int hex = (lit[0] == '0' && (lit[1] == 'x' || lit[1] == 'X'));
+	char *end;
+	errno = 0;
+	if (!hex && strpbrk(lit, ".eE")) {
+		double v = strtod(lit, &end);
+		if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1))
+			return hd_err_set(err, HD_EINPUT, "%s:%d: %s is not a finite number", path, line,
+			                  lit);
+		return 0;
+	}
+	int bad;
+	if (hex) {
+		unsigned long long v = strtoull(lit, &end, 16);
+		bad = errno == ERANGE ||
+		      v > (l_suffix ? (unsigned long long)INT64_MAX : (unsigned long long)INT32_MAX);
+	} else {
+		long long v = strtoll(lit, &end, 10);
+		bad = errno == ERANGE || (!l_suffix && (v < INT32_MIN || v > INT32_MAX));
+	}
+	if (bad)
+		return hd_err_set(
+		    err, HD_EINPUT,
+		    l_suffix ? "%s:%d: %sL is out of range for a 64-bit integer"
+		             : "%s:%d: %s is out of range for an integer (-2147483648 to 2147483647; "
+		               "write %sL for a 64-bit one)",
+		    path, line, lit, lit);
+	return 0;
+}
+
+/* Walks the text with libconfig's lexical rules (strings, comments,
+ * names such as a-1) and checks every number literal, so that no value
+ * is ever silently truncated whichever setting it belongs to. */
+static int scan_numbers(const char *path, const char *text, size_t len, hd_err *err)
+{
+	int line = 1;
+	size_t i = 0;
+	while (i < len) {
+		char ch = text[i];
+		if (ch == '\n') {
+			line++;
+			i++;
+		} else if (ch == '#' || (ch == '/' && i + 1 < len && text[i + 1] == '/')) {
+			while (i < len && text[i] != '\n')
+				i++;
+		} else if (ch == '/' && i + 1 < len && text[i + 1] == '*') {
+			for (i += 2; i < len && !(text[i] == '*' && i + 1 < len && text[i + 1] == '/'); i++)
+				line += text[i] == '\n';
+			i += 2;
+		} else if (ch == '"') {
+			for (i++; i < len && text[i] != '"'; i++) {
+				if (text[i] == '\\' && i + 1 < len)
+					i++;
+				line += text[i] == '\n';
+			}
+			i++;
+		} else if (isalpha((unsigned char)ch) || ch == '*') {
+			while (i < len && (isalnum((unsigned char)text[i]) || strchr("-_*", text[i])))
+				i++;
+		} else if (isdigit((unsigned char)ch) ||
+		           (strchr("+-.", ch) && i + 1 < len &&
+		            (isdigit((unsigned char)text[i + 1]) ||
+		             (text[i + 1] == '.' && i + 2 < len && isdigit((unsigned char)text[i + 2]))))) {
+			size_t a = i;
+			int is_float = 0;
+			if (ch == '+' || ch == '-')
+				i++;
+			if (text[i] == '0' && i + 2 < len && (text[i + 1] == 'x' || text[i + 1] == 'X') &&
+			    isxdigit((unsigned char)text[i + 2])) {
+				for (i += 2; i < len && isxdigit((unsigned char)text[i]); i++)
+					;
+			} else {
+				while (i < len && isdigit((unsigned char)text[i]))
+					i++;
+				if (i < len && text[i] == '.') {
+					is_float = 1;
+					for (i++; i < len && isdigit((unsigned char)text[i]); i++)
+						;
+				}
+				if (i + 1 < len && (text[i] == 'e' || text[i] == 'E') &&
+				    (isdigit((unsigned char)text[i + 1]) ||
+				     (strchr("+-", text[i + 1]) && i + 2 < len &&
+				      isdigit((unsigned char)text[i + 2])))) {
+					is_float = 1;
+					for (i += 2; i < len && isdigit((unsigned char)text[i]); i++)
+						;
+				}
+			}
+			while (!is_float && i < len && text[i] == 'L' && i - a < 126)
+				i++;
+			if (check_number(path, line, text, a, i, err))
+				return err->code;
+		} else {
+			i++;
+		}
+	}
+	return 0;
+}
+
 int hd_config_load(hd_config *c, const char *explicit_path, hd_err *err)
 {
 	set_defaults(c);
@@ -373,17 +615,26 @@ int hd_config_load(hd_config *c, const char *explicit_path, hd_err *err)
 	}
 	if (!path)
 		return 0;
-	if (!file_exists(path))
+	struct stat sb;
+	if (stat(path, &sb))
 		return hd_err_set(err, HD_EINPUT, "%s: no such config file", path);
 	c->path = hd_xstrdup(path);
 	free(c->dir);
 	const char *slash = strrchr(path, '/');
 	c->dir = slash ? strndup(path, (size_t)(slash - path == 0 ? 1 : slash - path)) : hd_xstrdup(".");
-	if (!config_read_file(&c->cfg, path)) {
+	char *text = NULL;
+	size_t len = 0;
+	if (read_text(path, &text, &len, err))
+		return err->code;
+	int rc = scan_lines(path, text, len, err) || scan_numbers(path, text, len, err);
+	if (!rc && !config_read_string(&c->cfg, text)) {
 		const char *f = config_error_file(&c->cfg);
-		return hd_err_set(err, HD_EINPUT, "%s:%d: %s", f ? f : path, config_error_line(&c->cfg),
-				  config_error_text(&c->cfg));
+		rc = hd_err_set(err, HD_EINPUT, "%s:%d: %s", f ? f : path, config_error_line(&c->cfg),
+		                config_error_text(&c->cfg));
 	}
+	free(text);
+	if (rc)
+		return err->code;
 	if (read_root(c, err))
 		return err->code;
 	resolve_scripts(c);

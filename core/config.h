@@ -54,10 +54,20 @@ typedef struct hd_config {
 	config_t cfg;	/* kept for the plugins' own groups */
 } hd_config;
 
+/* The largest config file huddle reads. */
+#define HD_CONFIG_MAX_BYTES (1024 * 1024)
+
 /* Loads the config: `explicit_path` if given (it must exist), else
  * ./huddle.cfg, else $XDG_CONFIG_HOME/huddle/huddle.cfg, else defaults.
  * Unknown keys are warned about on stderr with their line.  On failure
- * (HD_EINPUT) err names the file and line.  hd_config_free releases it. */
+ * (HD_EINPUT) err names the file and line.  hd_config_free releases it.
+ *
+ * libconfig 1.5 is never handed anything it mishandles: the file must be
+ * a regular file of the user or root that nobody else can write (its
+ * group may, when that is the owner's private group), of at most
+ * HD_CONFIG_MAX_BYTES; @include and NUL bytes are refused; every
+ * integer literal must fit the type libconfig gives it (it truncates
+ * silently) and every float must be finite. */
 int hd_config_load(hd_config *c, const char *explicit_path, hd_err *err);
 void hd_config_free(hd_config *c);
 

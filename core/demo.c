@@ -494,17 +494,17 @@ static const char team_targets_sql[] =
 
 /* Connection settings for the load, restored afterwards.  The rows are
  * correct by construction, so the load skips what guards other writers:
- * a rollback journal holds only the few pages that existed before (WAL
- * would write every new page twice); durability is for the commit, and a
- * crashed process leaves the journal to undo the transaction; foreign
- * keys cost two lookups a row; and CHECKs, besides their own cost, make
- * SQLite build a temporary table per row for every IN list of three or
- * more values.  A setting SQLite refuses (another connection keeps WAL
- * on) only makes the load slower. */
+ * durability is for the commit (a killed process leaves the WAL to undo
+ * nothing: uncommitted frames are ignored); foreign keys cost two lookups
+ * a row; and CHECKs, besides their own cost, make SQLite build a
+ * temporary table per row for every IN list of three or more values.
+ * The journal stays WAL although a rollback journal would load faster
+ * (each page is written twice in WAL): readers must not wait for the
+ * load, so an evaluation beside it still finishes. */
 static const struct {
 	const char *name, *value;
 } load_pragmas[] = {
-    {"journal_mode", "TRUNCATE"},       {"synchronous", "OFF"},
+    {"synchronous", "OFF"},
     {"cache_size", "-65536"},           {"foreign_keys", "OFF"},
     {"ignore_check_constraints", "ON"},
 };

@@ -156,6 +156,18 @@ static int run_when(hd_engine *e, hd_result *res, scratch *s, const hd_rule *r, 
 			add_explained(e, res, s, r, 0, 1);
 		return 0;
 	}
+	int t = lua_type(L, -1);
+	if (t != LUA_TNIL && t != LUA_TBOOLEAN && t != LUA_TSTRING) {
+		snprintf(le.where, sizeof le.where, "%s", r->where);
+		snprintf(le.message, sizeof le.message,
+			 "when returned a %s; it must return false or nil (no), true (yes) or a string (the text)",
+			 lua_typename(L, t));
+		lua_pop(L, 1);
+		add_error(res, s, r, &le);
+		if (traced)
+			add_explained(e, res, s, r, 0, 1);
+		return 0;
+	}
 	if (!lua_toboolean(L, -1)) {
 		lua_pop(L, 1);
 		if (traced)

@@ -66,6 +66,24 @@ void hd_jsonw_end(hd_jsonw *w, char close)
 		fputc('\n', w->out);
 }
 
+/* Length of the valid UTF-8 sequence at p (1 to 4), or 0 if it is not
+ * one: no overlong forms, no surrogates, nothing past U+10FFFF. */
+static int utf8_len(const unsigned char *p)
+{
+	int n = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
+	if (!n || p[0] > 0xF4)
+		return 0;
+	for (int i = 1; i < n; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] >= 0xA0) ||
+	    (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] >= 0x90))
+		return 0;
+	return n;
+}
+
+/* Writes s as a JSON string.  Text from rules may be any bytes: what is
+ * not UTF-8 becomes U+FFFD, so the document stays valid JSON. */
 static void write_string(FILE *out, const char *s)
 {
 	fputc('"', out);
@@ -87,10 +105,19 @@ static void write_string(FILE *out, const char *s)
 			fputs("\\t", out);
 			break;
 		default:
-			if (*p < 0x20)
+			if (*p < 0x20) {
 				fprintf(out, "\\u%04x", *p);
-			else
+			} else if (*p < 0x80) {
 				fputc(*p, out);
+			} else {
+				int n = utf8_len(p);
+				if (n) {
+					fwrite(p, 1, (size_t)n, out);
+					p += n - 1;
+				} else {
+					fputs("\\ufffd", out);
+				}
+			}
 		}
 	}
 	fputc('"', out);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "lsafe.h"
 
 #define TEAM_MT "huddle.team"
 #define ROWS_MT "huddle.rows"
@@ -302,23 +303,20 @@ static int l_log(lua_State *L)
 	int level = luaL_checkoption(L, 1, NULL, levels);
 	if (level == 0 && !getenv("HUDDLE_DEBUG"))
 		return 0;
-	luaL_Buffer b;
-	luaL_buffinit(L, &b);
-	for (int i = 2; i <= lua_gettop(L); i++) {
-		if (i > 2)
-			luaL_addchar(&b, ' ');
-		luaL_tolstring(L, i, NULL);
-		luaL_addvalue(&b);
-	}
-	luaL_pushresult(&b);
+	/* Through the sandbox's printer: no addresses, limited output. */
 	luaL_where(L, 1);
-	fprintf(stderr, "huddle: %s: %s%s\n", levels[level], lua_tostring(L, -1), lua_tostring(L, -2));
+	char prefix[320];
+	snprintf(prefix, sizeof prefix, "%s: %s", levels[level], lua_tostring(L, -1));
+	lua_pop(L, 1);
+	hd_lsafe_log(L, 2, prefix);
 	return 0;
 }
 
-/* A prepared statement owned by a userdata, so an error raised while
- * rows are pushed still finalizes it (host metatables may keep __gc). */
-static int rows_gc(lua_State *L)
+/* A prepared statement owned by a userdata that is a to-be-closed slot
+ * of query(): however query() ends (a memory error while rows are
+ * pushed, a limit, a SQL error) the statement is finalized at once, so
+ * no read transaction stays open to pin the WAL.  __gc is the backstop. */
+static int rows_close(lua_State *L)
 {
 	sqlite3_stmt **st = luaL_checkudata(L, 1, ROWS_MT);
 	sqlite3_finalize(*st);
@@ -326,41 +324,57 @@ static int rows_gc(lua_State *L)
 	return 0;
 }
 
+/* Pushes column c of the current row; raises on a failed conversion. */
 static void push_column(lua_State *L, sqlite3_stmt *st, int c)
 {
+	const void *p;
 	switch (sqlite3_column_type(st, c)) {
 	case SQLITE_INTEGER:
 		lua_pushinteger(L, sqlite3_column_int64(st, c));
-		break;
+		return;
 	case SQLITE_FLOAT:
 		lua_pushnumber(L, sqlite3_column_double(st, c));
-		break;
+		return;
 	case SQLITE_NULL:
 		lua_pushnil(L);
+		return;
+	case SQLITE_BLOB:
+		p = sqlite3_column_blob(st, c);
 		break;
 	default:
-		lua_pushlstring(L, (const char *)sqlite3_column_text(st, c), (size_t)sqlite3_column_bytes(st, c));
+		p = sqlite3_column_text(st, c);
+		break;
 	}
+	size_t n = (size_t)sqlite3_column_bytes(st, c);
+	if (!p && n)
+		luaL_error(L, "huddle.db: out of memory reading a column");
+	lua_pushlstring(L, p ? p : "", n);
 }
 
 /* Runs rule SQL (argument 1) with a params table (argument 2) and leaves
  * a table of row tables keyed by column name; with `first` only the first
- * column of the first row (or nil). */
+ * column of the first row (or nil).  The statement is prepared and bound
+ * under the rule SQL sandbox (metrics.c). */
 static void query(lua_State *L, int first)
 {
 	hd_engine *e = engine(L);
-	const char *sql = luaL_checkstring(L, 1);
+	size_t len;
+	const char *sql = luaL_checklstring(L, 1, &len);
+	if (memchr(sql, 0, len))
+		luaL_error(L, "huddle.db: the SQL text contains a NUL byte");
 	if (!lua_isnoneornil(L, 2))
 		luaL_checktype(L, 2, LUA_TTABLE);
 	char msg[512];
 	sqlite3_stmt **st = lua_newuserdatauv(L, sizeof *st, 0);
 	*st = NULL;
 	luaL_setmetatable(L, ROWS_MT);
+	lua_toclose(L, -1);
 	if (hd_rule_sql_prepare(e, sql, st, msg, sizeof msg) ||
 	    hd_rule_sql_bind(e, *st, 0, lua_isnoneornil(L, 2) ? 0 : 2, msg, sizeof msg))
 		luaL_error(L, "huddle.db: %s", msg);
 	if (!first)
 		lua_newtable(L); /* stack: ... box rows */
+	sqlite3 *db = sqlite3_db_handle(*st);
 	int rc, n = 0, cols = sqlite3_column_count(*st);
 	double t0 = hd_now();
 	hd_rule_sql_arm(e);
@@ -371,16 +385,20 @@ static void query(lua_State *L, int first)
 		}
 		lua_createtable(L, 0, cols);
 		for (int c = 0; c < cols; c++) {
+			const char *name = sqlite3_column_name(*st, c);
+			if (!name)
+				luaL_error(L, "huddle.db: out of memory reading a column name");
 			push_column(L, *st, c);
-			lua_setfield(L, -2, sqlite3_column_name(*st, c));
+			lua_setfield(L, -2, name);
 		}
 		lua_rawseti(L, -2, ++n);
 	}
-	sqlite3_progress_handler(e->db, 0, NULL, NULL);
+	sqlite3_progress_handler(db, 0, NULL, NULL);
 	hd_lua_pause(&e->lua, hd_now() - t0);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		luaL_error(L, "huddle.db: %s", rc == SQLITE_INTERRUPT ? "the query ran longer than sandbox.sql_ms"
-								     : sqlite3_errmsg(e->db));
+		luaL_error(L, "huddle.db: %s",
+		           rc == SQLITE_INTERRUPT ? "the query ran longer than sandbox.sql_ms"
+		                                  : sqlite3_errmsg(db));
 	if (first && rc != SQLITE_ROW)
 		lua_pushnil(L);
 	sqlite3_finalize(*st);
@@ -468,7 +486,9 @@ void hd_lapi_install(hd_engine *e)
 	lua_pop(L, 1);
 
 	luaL_newmetatable(L, ROWS_MT);
-	lua_pushcfunction(L, rows_gc);
+	lua_pushcfunction(L, rows_close);
+	lua_setfield(L, -2, "__close");
+	lua_pushcfunction(L, rows_close);
 	lua_setfield(L, -2, "__gc");
 	lua_pop(L, 1);
 

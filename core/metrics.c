@@ -9,7 +9,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "db.h"
 #include "engine.h"
 
 #define VIEW_MT "huddle.view"
@@ -50,41 +52,296 @@ void hd_engine_ctx(hd_engine *e, int ctx)
 	}
 }
 
-/* Rule SQL may read, and call functions other than those that reach
- * outside the database or hand out pointers. */
+/* Rule SQL ---------------------------------------------------------
+ *
+ * Rules' SQL (SQL metrics, huddle.db.rows/value) is untrusted text: it
+ * may only read.  It runs on a connection of its own, opened
+ * SQLITE_OPEN_READONLY (so even a bug below cannot write), hardened by
+ * hd_db_harden_rules (no ATTACH or VACUUM INTO, no extensions, no
+ * fts3_tokenizer, low limits) and watched by the authorizer below:
+ *  - in an evaluation worker e->db is already a read-only connection the
+ *    worker opened after fork; it is hardened and used;
+ *  - with a read-write e->db (top-level code of rule files, huddle
+ *    check, in-process evaluation) a read-only connection to the same
+ *    file is opened on first use and closed with the Lua state;
+ *  - an in-memory database (huddle test, check without a database) can
+ *    not be opened twice and holds no file to protect: rule SQL runs on
+ *    e->db, hardened the same way but for query_only, with the
+ *    authorizer installed while a statement is prepared.
+ * Each prepared statement must also be one statement (no tail), read
+ * only and not EXPLAIN; parameters are bound by name with explicit
+ * types and lengths; sandbox.sql_ms bounds the time of each query. */
+
+#define RULE_CONN_MT "huddle.ruleconn"
+
+/* Which connection rule SQL runs on, kept in the registry. */
+typedef struct rule_conn {
+	sqlite3 *db;   /* NULL until first use */
+	sqlite3 *main; /* the e->db it was chosen for */
+	pid_t pid;     /* the process that chose it */
+	int own;       /* opened here: closed with the Lua state */
+} rule_conn;
+
+static const char rule_conn_key = 0; /* its address is the registry key */
+
+/* A connection is never closed by another process than the one that
+ * opened it (SQLite's howtocorrupt.html section 2.6): a forked worker
+ * leaves its parent's alone.  close_v2 waits for open statements. */
+static int rule_conn_gc(lua_State *L)
+{
+	rule_conn *c = lua_touserdata(L, 1);
+	if (c->own && c->pid == getpid())
+		sqlite3_close_v2(c->db);
+	c->db = NULL;
+	c->own = 0;
+	return 0;
+}
+
+static int new_rule_conn(lua_State *L)
+{
+	rule_conn *c = lua_newuserdatauv(L, sizeof *c, 0);
+	memset(c, 0, sizeof *c);
+	if (luaL_newmetatable(L, RULE_CONN_MT)) {
+		lua_pushcfunction(L, rule_conn_gc);
+		lua_setfield(L, -2, "__gc");
+	}
+	lua_setmetatable(L, -2);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &rule_conn_key); /* stack: conn */
+	return 1;
+}
+
+/* The connection for rule SQL, chosen on first use and again whenever
+ * e->db or the process changed.  NULL with the reason in msg. */
+static sqlite3 *rule_db(hd_engine *e, char *msg, size_t n)
+{
+	lua_State *L = e->lua.L;
+	if (!lua_checkstack(L, 2)) {
+		snprintf(msg, n, "out of Lua stack for rule SQL");
+		return NULL;
+	}
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &rule_conn_key) != LUA_TUSERDATA) {
+		lua_pop(L, 1);
+		/* Protected: this also runs outside any Lua call (huddle check). */
+		lua_pushcfunction(L, new_rule_conn);
+		if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
+			snprintf(msg, n, "cannot set up rule SQL: %s", lua_tostring(L, -1));
+			lua_pop(L, 1);
+			return NULL;
+		}
+	}
+	rule_conn *c = lua_touserdata(L, -1);
+	lua_pop(L, 1); /* the registry keeps it */
+	if (c->db && c->main == e->db && c->pid == getpid())
+		return c->db;
+	if (c->own && c->pid == getpid())
+		sqlite3_close_v2(c->db);
+	memset(c, 0, sizeof *c);
+	hd_err err = {0};
+	int rc;
+	if (sqlite3_db_readonly(e->db, "main") == 1) {
+		rc = hd_db_harden_rules(e->db, 1, &err);
+		c->db = e->db;
+	} else if (!(rc = hd_db_open_reader(e->db, e->cfg->sb_sql_ms, &c->db, &err))) {
+		c->own = 1;
+	} else if (rc == HD_EINPUT) {
+		rc = hd_db_harden_rules(e->db, 0, &err);
+		c->db = e->db;
+	}
+	if (rc) {
+		snprintf(msg, n, "%s", err.msg);
+		memset(c, 0, sizeof *c);
+		return NULL;
+	}
+	c->main = e->db;
+	c->pid = getpid();
+	return c->db;
+}
+
+/* What rule SQL may call: pure functions of their arguments.  Left out on
+ * purpose: load_extension, fts3_tokenizer (hands out a function pointer
+ * in Debian's build), printf/format (a width allocates before any
+ * limit), zeroblob and randomblob (size bombs), and every sqlite_*
+ * introspection function.  Sorted for bsearch. */
+/* clang-format off */
+static const char *const allowed_functions[] = {
+	"->", "->>", "abs", "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "avg",
+	"ceil", "ceiling", "char", "coalesce", "cos", "cosh", "count", "cume_dist", "current_date",
+	"current_time", "current_timestamp", "date", "datetime", "degrees", "dense_rank", "exp",
+	"first_value", "floor", "glob", "group_concat", "hex", "ifnull", "iif", "instr", "json",
+	"json_array", "json_array_length", "json_extract", "json_group_array", "json_group_object",
+	"json_object", "json_quote", "json_type", "json_valid", "julianday", "lag", "last_value",
+	"lead", "length", "like", "likelihood", "likely", "ln", "log", "log10", "log2", "lower",
+	"ltrim", "max", "min", "mod", "nth_value", "ntile", "nullif", "percent_rank", "pi", "pow",
+	"power", "quote", "radians", "random", "rank", "replace", "round", "row_number", "rtrim",
+	"sign", "sin", "sinh", "sqrt", "strftime", "substr", "substring", "sum", "tan", "tanh",
+	"time", "total", "trim", "trunc", "typeof", "unicode", "unixepoch", "unlikely", "upper",
+};
+/* clang-format on */
+
+static int cmp_name(const void *key, const void *elem)
+{
+	return sqlite3_stricmp(key, *(const char *const *)elem);
+}
+
+/* SQLite's own functions, built in or from the extensions compiled into
+ * it (fts3, fts5, rtree...): those a fresh connection has.  Read once per
+ * process and sorted for bsearch; n < 0 when they could not be read. */
+static struct {
+	char **v;
+	int n;
+} sqlite_fns = {NULL, -2};
+
+static void load_sqlite_functions(void)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	sqlite_fns.n = -1;
+	if (sqlite3_open(":memory:", &db) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db,
+	                       "SELECT DISTINCT name FROM pragma_function_list ORDER BY name COLLATE NOCASE",
+	                       -1, &st, NULL) == SQLITE_OK) {
+		int rc, n = 0;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			sqlite_fns.v = hd_xrealloc(sqlite_fns.v, sizeof *sqlite_fns.v * (size_t)(n + 1));
+			sqlite_fns.v[n++] = hd_xstrdup((const char *)sqlite3_column_text(st, 0));
+		}
+		if (rc == SQLITE_DONE && n > 0)
+			sqlite_fns.n = n;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* Functions rule SQL may call: the allow-listed ones of SQLite, and
+ * those the host itself registered on the connection (tests count
+ * queries that way).  When SQLite's own could not be listed, only the
+ * allow-listed ones: the check fails closed. */
+static int function_allowed(const char *name)
+{
+	if (!name)
+		return 0;
+	if (bsearch(name, allowed_functions, sizeof allowed_functions / sizeof *allowed_functions,
+	            sizeof *allowed_functions, cmp_name))
+		return 1;
+	if (sqlite_fns.n == -2)
+		load_sqlite_functions();
+	return sqlite_fns.n > 0 &&
+	       !bsearch(name, sqlite_fns.v, (size_t)sqlite_fns.n, sizeof *sqlite_fns.v, cmp_name);
+}
+
+/* Tables rule SQL may not read even though it may read: the schema (the
+ * SQL of every object), and the virtual tables that show the pages, the
+ * prepared statements or the settings of the connection. */
+static int hidden_table(const char *t)
+{
+	static const char *const hidden[] = {"sqlite_master",      "sqlite_schema", "sqlite_temp_master",
+	                                     "sqlite_temp_schema", "sqlite_dbpage", "dbstat",
+	                                     "sqlite_stmt"};
+	if (!t || !sqlite3_strnicmp(t, "pragma_", 7))
+		return 1;
+	for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++)
+		if (!sqlite3_stricmp(t, hidden[i]))
+			return 1;
+	return 0;
+}
+
+/* Rule SQL may read and call allowed functions, nothing else: no write,
+ * PRAGMA, ATTACH (VACUUM INTO is one), transaction or schema change.
+ * ud, when not NULL, receives why an action was refused. */
 static int authorizer(void *ud, int action, const char *a, const char *b, const char *c, const char *d)
 {
-	(void)ud, (void)a, (void)c, (void)d;
+	char *why = ud && !*(char *)ud ? ud : NULL; /* the first refusal says why */
+	(void)c, (void)d;
 	switch (action) {
 	case SQLITE_SELECT:
+	case SQLITE_RECURSIVE: /* bounded by sandbox.sql_ms */
+		return SQLITE_OK;
 	case SQLITE_READ:
-	case SQLITE_RECURSIVE:
-		return SQLITE_OK;
-	case SQLITE_FUNCTION:
-		if (!sqlite3_stricmp(b, "load_extension") || !sqlite3_stricmp(b, "fts3_tokenizer") ||
-		    !sqlite3_stricmp(b, "readfile") || !sqlite3_stricmp(b, "writefile"))
-			return SQLITE_DENY;
-		return SQLITE_OK;
-	default:
+		if (!hidden_table(a))
+			return SQLITE_OK;
+		if (why)
+			snprintf(why, 128, "%s cannot be read from rule SQL", a ? a : "this table");
 		return SQLITE_DENY;
+	case SQLITE_FUNCTION:
+		if (function_allowed(b))
+			return SQLITE_OK;
+		if (why)
+			snprintf(why, 128, "function %s() is not allowed in rule SQL", b ? b : "?");
+		return SQLITE_DENY;
+	case SQLITE_PRAGMA:
+		if (why)
+			snprintf(why, 128, "PRAGMA %s: only reading is allowed in rule SQL", a ? a : "");
+		return SQLITE_DENY;
+	case SQLITE_ATTACH:
+		if (why)
+			snprintf(why, 128, "ATTACH and VACUUM INTO: only reading is allowed in rule SQL");
+		return SQLITE_DENY;
+	case SQLITE_UPDATE:
+		/* What SQLite asks while it sets up a table-valued function. */
+		if (why && a && !sqlite3_stricmp(a, "sqlite_master"))
+			snprintf(why, 128,
+			         "table-valued functions (json_each, pragma_..., dbstat) are not "
+			         "available in rule SQL");
+		/* fall through */
+	default:
+		if (why && !*why)
+			snprintf(why, 128, "only reading is allowed in rule SQL (SELECT or WITH)");
+		return SQLITE_DENY;
+	}
+}
+
+/* True when text holds nothing but blanks and comments. */
+static int only_comments(const char *t)
+{
+	for (;;) {
+		while (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r' || *t == '\f' || *t == ';')
+			t++;
+		if (t[0] == '-' && t[1] == '-') {
+			t += strcspn(t, "\n");
+		} else if (t[0] == '/' && t[1] == '*') {
+			const char *end = strstr(t + 2, "*/");
+			if (!end)
+				return 1; /* SQLite ends an open comment at the end */
+			t = end + 2;
+		} else {
+			return *t == 0;
+		}
 	}
 }
 
 int hd_rule_sql_prepare(hd_engine *e, const char *sql, sqlite3_stmt **st, char *msg, size_t n)
 {
-	sqlite3_set_authorizer(e->db, authorizer, NULL);
-	int rc = sqlite3_prepare_v3(e->db, sql, -1, 0, st, NULL);
-	sqlite3_set_authorizer(e->db, NULL, NULL);
+	char why[128] = "";
+	*st = NULL;
+	sqlite3 *db = rule_db(e, msg, n);
+	if (!db)
+		return -1;
+	/* A handler armed for an earlier query must not interrupt this
+	 * prepare while it reads the schema. */
+	sqlite3_progress_handler(db, 0, NULL, NULL);
+	const char *tail = NULL;
+	sqlite3_set_authorizer(db, authorizer, why);
+	int rc = sqlite3_prepare_v3(db, sql, -1, 0, st, &tail);
+	/* Kept on a read-only connection: a statement prepared again after a
+	 * schema change is checked again.  A writable in-memory database
+	 * is written by the host (fixtures) between rule queries. */
+	sqlite3_set_authorizer(db, sqlite3_db_readonly(db, "main") == 1 ? authorizer : NULL, NULL);
 	if (rc != SQLITE_OK) {
-		snprintf(msg, n, "%s", rc == SQLITE_AUTH ? "only reading is allowed in rule SQL"
-							 : sqlite3_errmsg(e->db));
-		return -1;
-	}
-	if (!*st) {
+		snprintf(msg, n, "%s", why[0] ? why : sqlite3_errmsg(db));
+	} else if (!*st) {
 		snprintf(msg, n, "the SQL is empty");
-		return -1;
+	} else if (tail && !only_comments(tail)) {
+		snprintf(msg, n, "rule SQL must be one statement; remove what follows the first ';': %.60s",
+		         tail + strspn(tail, " \t\r\n;"));
+	} else if (!sqlite3_stmt_readonly(*st) || sqlite3_stmt_isexplain(*st)) {
+		snprintf(msg, n, "only reading is allowed in rule SQL (SELECT or WITH)");
+	} else {
+		return 0;
 	}
-	return 0;
+	sqlite3_finalize(*st);
+	*st = NULL;
+	return -1;
 }
 
 static int progress(void *ud)
@@ -93,10 +350,15 @@ static int progress(void *ud)
 	return hd_now() > e->sql_deadline;
 }
 
+/* Arms the connection the statement runs on: rule_db is already chosen,
+ * since every query is prepared first. */
 void hd_rule_sql_arm(hd_engine *e)
 {
+	char msg[8];
+	sqlite3 *db = rule_db(e, msg, sizeof msg);
 	e->sql_deadline = hd_now() + e->cfg->sb_sql_ms / 1000.0;
-	sqlite3_progress_handler(e->db, 10000, progress, e);
+	if (db)
+		sqlite3_progress_handler(db, 1000, progress, e);
 }
 
 static int bind_param(hd_engine *e, sqlite3_stmt *st, int i, const char *name, int ctx)
@@ -123,46 +385,95 @@ static int bind_param(hd_engine *e, sqlite3_stmt *st, int i, const char *name, i
 	return -1;
 }
 
+/* True when s[0..n) is well-formed UTF-8 (no overlongs, surrogates or
+ * code points past U+10FFFF); NUL bytes are fine, the length is bound. */
+static int is_utf8(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned char c = s[i];
+		size_t k = c < 0x80                 ? 0
+		           : c >= 0xC2 && c <= 0xDF ? 1
+		           : c >= 0xE0 && c <= 0xEF ? 2
+		           : c >= 0xF0 && c <= 0xF4 ? 3
+		                                    : 9;
+		if (k == 9 || n - i <= k)
+			return k == 0;
+		for (size_t j = 1; j <= k; j++)
+			if ((s[i + j] & 0xC0) != 0x80)
+				return 0;
+		if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] > 0x9F) ||
+		    (c == 0xF0 && s[i + 1] < 0x90) || (c == 0xF4 && s[i + 1] > 0x8F))
+			return 0;
+		i += k + 1;
+	}
+	return 1;
+}
+
+/* Binds the value at the top of the stack to parameter i: an integer as
+ * int64, a finite float as double, a boolean as 0/1, a string with its
+ * length (text when it is UTF-8, else a blob).  Returns an SQLite code,
+ * or -2 with msg set for a value that cannot be bound. */
+static int bind_lua(lua_State *L, sqlite3_stmt *st, int i, const char *name, char *msg, size_t n)
+{
+	switch (lua_type(L, -1)) {
+	case LUA_TNUMBER:
+		if (lua_isinteger(L, -1))
+			return sqlite3_bind_int64(st, i, lua_tointeger(L, -1));
+		if (!isfinite(lua_tonumber(L, -1))) {
+			snprintf(msg, n, "parameter %s is %s; only finite numbers can be bound", name,
+			         isnan(lua_tonumber(L, -1)) ? "NaN" : "an infinity");
+			return -2;
+		}
+		return sqlite3_bind_double(st, i, lua_tonumber(L, -1));
+	case LUA_TSTRING: {
+		size_t len;
+		const char *s = lua_tolstring(L, -1, &len);
+		if (is_utf8((const unsigned char *)s, len))
+			return sqlite3_bind_text64(st, i, s, (sqlite3_uint64)len, SQLITE_TRANSIENT,
+			                           SQLITE_UTF8);
+		return sqlite3_bind_blob64(st, i, s, (sqlite3_uint64)len, SQLITE_TRANSIENT);
+	}
+	case LUA_TBOOLEAN:
+		return sqlite3_bind_int(st, i, lua_toboolean(L, -1));
+	default:
+		snprintf(msg, n, "parameter %s must be a number, string or boolean, not a %s", name,
+		         luaL_typename(L, -1));
+		return -2;
+	}
+}
+
 int hd_rule_sql_bind(hd_engine *e, sqlite3_stmt *st, int ctx, int extra, char *msg, size_t n)
 {
 	lua_State *L = e->lua.L;
 	for (int i = 1; i <= sqlite3_bind_parameter_count(st); i++) {
 		const char *name = sqlite3_bind_parameter_name(st, i);
-		if (!name || !name[1]) {
+		if (!name || name[0] == '?' || !name[1]) {
 			snprintf(msg, n, "use named parameters (:name), not '?'");
 			return -1;
 		}
 		int rc = -1;
-		if (extra && lua_getfield(L, extra, name + 1) != LUA_TNIL) {
-			switch (lua_type(L, -1)) {
-			case LUA_TNUMBER:
-				rc = lua_isinteger(L, -1) ? sqlite3_bind_int64(st, i, lua_tointeger(L, -1))
-							  : sqlite3_bind_double(st, i, lua_tonumber(L, -1));
-				break;
-			case LUA_TSTRING: {
-				size_t len;
-				const char *s = lua_tolstring(L, -1, &len);
-				rc = sqlite3_bind_text(st, i, s, (int)len, SQLITE_TRANSIENT);
-				break;
-			}
-			case LUA_TBOOLEAN:
-				rc = sqlite3_bind_int(st, i, lua_toboolean(L, -1));
-				break;
-			default:
-				snprintf(msg, n, "parameter %s must be a number, string or boolean", name);
-				lua_pop(L, 1);
-				return -1;
-			}
-		} else {
+		/* Raw access: a metamethod of the rule's table must not run here. */
+		if (extra && (lua_pushstring(L, name + 1), lua_rawget(L, extra)) != LUA_TNIL)
+			rc = bind_lua(L, st, i, name, msg, n);
+		else
 			rc = bind_param(e, st, i, name + 1, ctx);
-		}
 		if (extra)
 			lua_pop(L, 1);
+		if (rc == -2)
+			return -1;
 		if (rc == -1) {
 			snprintf(msg, n,
-				 "unknown parameter %s (known: :start, :stop, :days, :as_of, :period, "
-				 ":param_NAME%s)",
-				 name, extra ? " and the keys of the params table" : "");
+			         "unknown parameter %s (known: :start, :stop, :days, :as_of, :period, "
+			         ":param_NAME%s)",
+			         name, extra ? " and the keys of the params table" : "");
+			return -1;
+		}
+		if (rc == SQLITE_TOOBIG) {
+			snprintf(msg, n, "parameter %s is longer than %d bytes", name, HD_RULE_MAX_LENGTH);
+			return -1;
+		}
+		if (rc != SQLITE_OK) {
+			snprintf(msg, n, "parameter %s: %s", name, sqlite3_errstr(rc));
 			return -1;
 		}
 	}
@@ -225,9 +536,11 @@ static void compute_sql(hd_engine *e, int mi, int ctx)
 		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
 			v[idx] = sqlite3_column_double(st, 1);
 	}
-	sqlite3_progress_handler(e->db, 0, NULL, NULL);
+	/* The statement's own connection: rule SQL may run on a reader. */
+	sqlite3 *db = sqlite3_db_handle(st);
+	sqlite3_progress_handler(db, 0, NULL, NULL);
 	snprintf(msg, sizeof msg, "%s", rc == SQLITE_INTERRUPT ? "the query ran longer than sandbox.sql_ms"
-							       : sqlite3_errmsg(e->db));
+							       : sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	free(seen);
 	hd_lua_pause(&e->lua, hd_now() - t0);

@@ -134,6 +134,17 @@ static void check_fields(lua_State *L, int kind)
 		if (ok >= 0 && vt != def_types[kind][ok])
 			def_error(L, "'%s' must be a %s, not a %s", k, lua_typename(L, def_types[kind][ok]),
 				  lua_typename(L, vt));
+		if (ok >= 0 && vt == LUA_TSTRING) {
+			/* Kept as C strings: text after a NUL would be dropped unseen. */
+			size_t len;
+			lua_pushvalue(L, -1);
+			lua_rawget(L, 1);
+			const char *v = lua_tolstring(L, -1, &len);
+			int bad = strlen(v) != len;
+			lua_pop(L, 1);
+			if (bad)
+				def_error(L, "'%s' contains a NUL byte", k);
+		}
 		if (ok < 0) {
 			const char *hint = closest(k, fields, n, sizeof fields[0]);
 			if (hint)
@@ -372,6 +383,7 @@ static int expand(const char *path, hd_strv *out, hd_err *err)
 		if (n > 4 && !strcmp(e->d_name + n - 4, ".lua") && e->d_name[0] != '.') {
 			char *p = hd_xmalloc(strlen(path) + n + 2);
 			sprintf(p, "%s/%s", path, e->d_name);
+
 			found.v = hd_xrealloc(found.v, sizeof *found.v * (size_t)(found.n + 1));
 			found.v[found.n++] = p;
 		}
@@ -430,6 +442,15 @@ int hd_rules_load(hd_rules *r, hd_lua *h, const hd_strv *paths, hd_err *err)
 	for (int i = 0; i < files.n; i++) {
 		const char *shown = display_path(files.v[i], cwd);
 		hd_lua_error le;
+		/* Only regular files: reading a FIFO or a device named *.lua
+		 * for the hash would hang or never end. */
+		struct stat fs;
+		if (stat(files.v[i], &fs) != 0 || !S_ISREG(fs.st_mode)) {
+			char msg[1200];
+			snprintf(msg, sizeof msg, "%s: not a regular file", shown);
+			hd_strv_push(&r->problems, msg);
+			continue;
+		}
 		hd_strv_push(&r->files, shown);
 		hash_file(r, files.v[i]);
 		if (hd_lua_loadfile(h, shown, &le) || hd_lua_call(h, 0, 0, &le)) {

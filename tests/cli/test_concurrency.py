@@ -110,5 +110,51 @@ class Concurrency(hcli.HuddleTestCase):
         print("  (%d of 10 runs killed before they exited; %d runs saved)" % (killed, len(self.runs())))
 
 
+    def test_a_demo_killed_at_any_moment_leaves_no_rows_or_all_of_them(self):
+        t0 = time.monotonic()
+        self.ok("demo", "--db", "full.db", "--reps", "3000", "--seed", "5", "--end", "2026-Q3")
+        duration = time.monotonic() - t0
+        con = sqlite3.connect("full.db")
+        whole = con.execute("SELECT (SELECT count(*) FROM reps), (SELECT count(*) FROM activities)").fetchone()
+        con.close()
+        for i in range(8):
+            db = "killed%d.db" % i
+            proc = subprocess.Popen([hcli.HUDDLE, "demo", "--db", db, "--reps", "3000", "--seed", "5",
+                                     "--end", "2026-Q3"], cwd=self.tmp, env=self.env,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(duration * (i + 0.5) / 8)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=60)
+            try:
+                con = sqlite3.connect(db)
+            except sqlite3.Error:
+                continue  # killed before the file was made
+            try:
+                self.assertEqual(con.execute("PRAGMA integrity_check").fetchone()[0], "ok", db)
+                tables = {r[0] for r in con.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")}
+                if "reps" in tables:
+                    got = con.execute("SELECT (SELECT count(*) FROM reps), "
+                                      "(SELECT count(*) FROM activities)").fetchone()
+                    self.assertIn(got, [(0, 0), whole], db)
+            finally:
+                con.close()
+
+    def test_an_evaluation_beside_a_demo_load_on_one_database_both_finish(self):
+        self.ok("init", "--db", "same.db")
+        proc = subprocess.Popen([hcli.HUDDLE, "demo", "--db", "same.db", "--reps", "3000", "--seed", "5",
+                                 "--end", "2026-Q3"], cwd=self.tmp, env=self.env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(0.3)
+        ev = subprocess.run([hcli.HUDDLE, "eval", "--db", "same.db", "--period", "2026-Q3", "--format", "json"],
+                            cwd=self.tmp, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            timeout=120)
+        self.assertEqual(ev.returncode, 0, ev.stderr.decode())
+        # The evaluation saw the database before the load or after it, never half of it.
+        self.assertIn(len(json.loads(ev.stdout)["reps"]), (0, 2970, 2971, 2972, 2973, 2974, 2975, 2976,
+                                                            2977, 2978, 2979, 2980))
+        out, err = proc.communicate(timeout=120)
+        self.assertEqual(proc.returncode, 0, err.decode())
+
+
 if __name__ == "__main__":
     hcli.main()
