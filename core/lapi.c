@@ -106,15 +106,35 @@ void hd_lapi_set_current(hd_engine *e, hd_kind kind, int index)
 	}
 }
 
+/* The index of the team object at idx.  The index kept in the object
+ * is only trusted when the object is the host's own for that index: a
+ * rule may overwrite the field or pass a table of its own. */
+static int team_of(lua_State *L, hd_engine *e, int idx)
+{
+	luaL_checktype(L, idx, LUA_TTABLE);
+	lua_pushliteral(L, "_index");
+	lua_rawget(L, idx);
+	lua_Integer t = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : -1;
+	lua_pop(L, 1);
+	int genuine = 0;
+	if (t >= 0 && t < e->subj.nteams) {
+		luaL_getmetatable(L, TEAM_MT);
+		lua_getfield(L, -1, "objects");
+		lua_rawgeti(L, -1, t + 1);
+		genuine = lua_rawequal(L, -1, idx);
+		lua_pop(L, 3);
+	}
+	if (!genuine)
+		luaL_argerror(L, idx, "expected a team object (rep.team, or the team a team rule runs for)");
+	return (int)t;
+}
+
 /* The values of a rep metric over a team's members, skipping nils.
  * Arguments: team, metric name, [view]; returns a malloc'd array. */
 static double *member_values(lua_State *L, int name_arg, int *count)
 {
 	hd_engine *e = engine(L);
-	luaL_checktype(L, 1, LUA_TTABLE);
-	lua_getfield(L, 1, "_index");
-	int t = (int)luaL_checkinteger(L, -1);
-	lua_pop(L, 1);
+	int t = team_of(L, e, 1);
 	const char *name = luaL_checkstring(L, name_arg);
 	int ctx = 0;
 	if (!lua_isnoneornil(L, name_arg + 1)) {
@@ -233,8 +253,7 @@ static int team_index(lua_State *L)
 	hd_engine *e = engine(L);
 	const char *k = lua_tostring(L, 2);
 	if (k && !strcmp(k, "members")) {
-		lua_getfield(L, 1, "_index");
-		const hd_team_info *ti = &e->subj.teams[lua_tointeger(L, -1)];
+		const hd_team_info *ti = &e->subj.teams[team_of(L, e, 1)];
 		lua_createtable(L, ti->nmembers, 0);
 		for (int i = 0; i < ti->nmembers; i++) {
 			luaL_checkstack(L, 4, "team members");

@@ -317,6 +317,8 @@ static int def_body(lua_State *L)
 	hd_rules *r = lua_touserdata(L, lua_upvalueindex(1));
 	int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
 	const char *name = lua_tostring(L, lua_upvalueindex(3));
+	if (!r->loading) /* a definition kept from load time and called later */
+		def_error(L, "can only be defined while the rule files load");
 	if (lua_type(L, 1) != LUA_TTABLE)
 		def_error(L, "expects a table: %s \"%s\" { ... }", def_names[kind], name);
 	lua_settop(L, 1);
@@ -333,6 +335,12 @@ static int def_body(lua_State *L)
 static int def_entry(lua_State *L)
 {
 	int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
+	const hd_rules *r = lua_touserdata(L, lua_upvalueindex(1));
+	/* The registry is fixed once evaluation starts: the evaluator holds
+	 * pointers into it and sizes its memo by it. */
+	if (!r->loading)
+		return luaL_error(L, "%s can only be used at the top level of a rule file, while it loads",
+				  def_names[kind]);
 	const char *name = lua_tostring(L, 1);
 	luaL_where(L, 1);
 	if (!name || !is_identifier(name)) {
@@ -439,6 +447,7 @@ int hd_rules_load(hd_rules *r, hd_lua *h, const hd_strv *paths, hd_err *err)
 		if (expand(paths->v[i], &files, &e))
 			hd_strv_push(&r->problems, e.msg);
 	}
+	r->loading = 1;
 	for (int i = 0; i < files.n; i++) {
 		const char *shown = display_path(files.v[i], cwd);
 		hd_lua_error le;
@@ -459,6 +468,7 @@ int hd_rules_load(hd_rules *r, hd_lua *h, const hd_strv *paths, hd_err *err)
 			hd_strv_push(&r->problems, msg);
 		}
 	}
+	r->loading = 0;
 	hd_strv_free(&files);
 	if (r->problems.n)
 		return hd_err_set(err, HD_EINPUT, "%d problem%s in the rules", r->problems.n,

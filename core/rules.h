@@ -48,6 +48,7 @@ typedef struct hd_rules {
 	hd_strv files;	  /* every rule file loaded, in order */
 	hd_strv problems; /* "file:line: message" */
 	unsigned long long hash; /* of the files' bytes and the rules config */
+	int loading;		 /* definitions are taken only while files load */
 } hd_rules;
 
 /* Installs metric, score, recognize and coach as globals of h's state;

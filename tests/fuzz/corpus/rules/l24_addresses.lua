@@ -1,0 +1,1 @@
+recognize "addr" { when = function() return tostring({}) .. tostring(print) .. string.format("%p", {}) end }
