@@ -50,6 +50,33 @@ class RuleErrors(hcli.HuddleTestCase):
         doc = r.json()
         return {c["name"]: c for c in doc["reps"] + doc["teams"]}, r
 
+    def test_defining_rules_while_rules_run_is_a_rule_error(self):
+        # Found by fuzzing: a definition during evaluation used to move the
+        # rule array under the evaluator.
+        rules = ('local later = score "late"\n'
+                 'score "s" { weight = 1, doc = "x", fn = function(rep, m)\n'
+                 '  if rep.name == "Ana" then metric "m2" { sql = "SELECT 1, 1" } end\n'
+                 '  if rep.name == "Ben" then later { weight = 1, fn = function() return 1 end } end\n'
+                 '  return 0.5 end }\n')
+        cards, r = self.eval_with(rules)
+        self.assertIn("metric can only be used at the top level of a rule file",
+                      cards["Ana"]["errors"][0]["message"])
+        self.assertIn("can only be defined while the rule files load", cards["Ben"]["errors"][0]["message"])
+        self.assertEqual(cards["Cara"]["errors"], [])
+        self.assertEqual(cards["Cara"]["score"], 50)
+
+    def test_a_team_object_cannot_be_forged(self):
+        rules = ('score "s" { weight = 1, doc = "x", fn = function(rep, m)\n'
+                 '  return rep.team.sum({ _index = -100000 }, "n") end }\n'
+                 'metric "n" { doc = "x", fn = function(m) return 1 end }\n'
+                 'score "t" { weight = 1, doc = "x", fn = function(rep, m)\n'
+                 '  rep.team._index = 100000 return #rep.team.members end }\n')
+        cards, r = self.eval_with(rules)
+        msgs = [e["message"] for e in cards["Ana"]["errors"]]
+        self.assertEqual(len(msgs), 2, msgs)
+        for msg in msgs:
+            self.assertIn("expected a team object", msg)
+
     def test_unknown_metric_names_the_closest_known_one(self):
         rules = 'score "s" { weight = 1, doc = "x",\n  fn = function(rep, m)\n    return m.won_amout / 100\n  end }\n'
         cards, r = self.eval_with(rules)
