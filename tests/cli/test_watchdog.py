@@ -109,8 +109,11 @@ class Watchdog(HuddleTestCase):
     def test_a_crashed_worker_is_reported_for_the_rule_that_was_running(self):
         self.config(60000)
         self.write("rules/r.lua", RULES.replace('string.find(("a"):rep(300), ".-.-.-.-b")', "local _ = 1"))
+        # Under AddressSanitizer a SIGSEGV would become ASan's report and
+        # exit 1; let the signal end the worker as it does in a release build.
+        env = dict(self.env, ASAN_OPTIONS="handle_segv=0")
         proc = subprocess.Popen([self.huddle_path(), "eval", "--db", "team.db", "--period", "2026-Q3",
-                                 "--format", "json", "--no-save"], cwd=self.tmp, env=self.env,
+                                 "--format", "json", "--no-save"], cwd=self.tmp, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         worker = self.wait_for_worker(proc.pid)
         time.sleep(0.5)  # Cy's "wait" rule is running by now
