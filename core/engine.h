@@ -50,6 +50,7 @@ typedef struct hd_watch {
 	volatile double deadline; /* monotonic seconds; the rule call must end by then */
 	volatile int kind, subject;
 	volatile int rule; /* index into rules, or -1 between rule calls */
+	char fatal[1024];  /* why the worker gave up on the whole run */
 } hd_watch;
 
 typedef struct hd_engine {
@@ -67,6 +68,7 @@ typedef struct hd_engine {
 	double sql_deadline; /* for the progress handler of rule SQL */
 	int in_process;	      /* evaluate here, without a watched worker (unit tests) */
 	hd_watch *watch;      /* set inside a worker */
+	char fatal[1024];     /* a damaged database met by rule SQL: no run */
 	hd_skip *skips;	      /* rule calls the watchdog stopped */
 	int nskips;
 	/* Tracing for explain: reads of subject trace_subject of trace_kind. */

@@ -375,6 +375,10 @@ int hd_eval_run(hd_engine *e, hd_result *res, void (*progress)(void *, double), 
 		hd_eval_begin(e, res);
 		progress_sink ps = { progress, ud, 0, res->nreps + res->nteams, (res->nreps + res->nteams) / 100 + 1 };
 		hd_eval_range(e, res, HD_REP, 0, report_progress, &ps);
+		if (e->fatal[0]) {
+			hd_result_free(res);
+			return hd_err_set(err, HD_EINPUT, "%s", e->fatal);
+		}
 	}
 	hd_eval_finish(e, res);
 	if (progress)

@@ -553,6 +553,17 @@ static void compute_sql(hd_engine *e, int mi, int ctx)
 	}
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		free(v);
+		int base = rc & 0xff;
+		if (base == SQLITE_CORRUPT || base == SQLITE_NOTADB || base == SQLITE_IOERR) {
+			/* Not the rule's fault and not one subject's: the database
+			 * is damaged, so no scorecard of this run can be trusted. */
+			snprintf(e->fatal, sizeof e->fatal, "%.200s: the database is damaged (%.200s, met by metric '%.64s'); "
+				 "nothing was evaluated or saved", sqlite3_db_filename(db, "main"), msg, m->name);
+			if (e->watch) {
+				memcpy(e->watch->fatal, e->fatal, sizeof e->fatal);
+				_exit(3);
+			}
+		}
 		fail_sql(e, mi, ctx, "%s: metric '%s': %s", m->where, m->name, msg);
 	}
 	e->ctx[ctx].values[mi] = v;

@@ -366,6 +366,8 @@ out:
 		return rc;
 	if (!why[0] && WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 1;
+	if (!why[0] && WIFEXITED(status) && WEXITSTATUS(status) == 3 && w->fatal[0])
+		return hd_err_set(err, HD_EINPUT, "%s", w->fatal);
 	if (!why[0]) {
 		if (WIFSIGNALED(status))
 			snprintf(why, sizeof why, "the rule crashed the evaluator (signal %d) and was stopped",

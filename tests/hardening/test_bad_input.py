@@ -17,7 +17,6 @@ import shutil
 import sqlite3
 
 from hardening import PERIOD
-from hcli import known_bug
 
 GOOD = '''metric "won_amount" {
   doc = "won",
@@ -213,15 +212,6 @@ class BadInput(hardening.Case):
                 f.seek((p - 1) * size + 8)
                 f.write(b"\xff" * 32)
 
-    def test_a_damaged_table_found_mid_run_fails_the_rules_that_read_it(self):
-        shutil.copy("team.db", "bad.db")
-        self.damage_deals("bad.db")
-        r = self.run_bad(1, "--no-save", "--strict", db="bad.db")
-        self.assertIn("malformed", self.rule_errors(r)["won"]["message"])
-
-    @known_bug("a damaged table met by rule SQL is reported as a rule error and eval saves a run "
-               "into the damaged file with exit 0; it should stop with exit 3 and save nothing "
-               "(eval.c/cmd_eval.c: treat SQLITE_CORRUPT/NOTADB/IOERR from rule SQL as a database error)")
     def test_a_damaged_table_found_mid_run_stops_eval_and_saves_nothing(self):
         shutil.copy("team.db", "bad.db")
         self.damage_deals("bad.db")
