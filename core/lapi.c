@@ -99,6 +99,13 @@ void hd_lapi_set_current(hd_engine *e, hd_kind kind, int index)
 	e->cached[kind] = -1;
 	luaL_unref(L, LUA_REGISTRYINDEX, e->cached_ref[kind]);
 	e->cached_ref[kind] = LUA_NOREF;
+	/* Team objects are built afresh for each subject, so a rule that
+	 * writes into one (rep.team.name = ...) cannot reach another
+	 * subject's scorecard. */
+	luaL_getmetatable(L, TEAM_MT);
+	lua_newtable(L);
+	lua_setfield(L, -2, "objects");
+	lua_pop(L, 1);
 	if (index >= 0 && kind == HD_REP) {
 		push_rep(e, index);
 		e->cached_ref[kind] = luaL_ref(L, LUA_REGISTRYINDEX);
