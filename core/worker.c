@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "eval.h"
 
 #define GRACE_S 0.25	/* beyond sandbox.time_ms before the host kills */
@@ -260,24 +261,21 @@ static void send_card(void *ud, const hd_scorecard *card)
 	write_all(cs->fd, cs->b.p, cs->b.len);
 }
 
-/* The worker: its own read-only connection for a database file (a
- * connection must not be used across fork), then the subjects from
- * (kind, index) on.  Never returns. */
+/* The worker: its own hardened read-only connection for a database file
+ * (a connection must not be used across fork; an in-memory database is
+ * the fork's own copy), then the subjects from (kind, index) on.  Never
+ * returns. */
 static void child(hd_engine *e, hd_result *res, hd_watch *w, int fd, int kind, int index)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	e->watch = w;
-	const char *file = sqlite3_db_filename(e->db, "main");
-	if (file && *file) {
-		sqlite3 *ro;
-		if (sqlite3_open_v2(file, &ro, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-			_exit(4);
-		sqlite3_busy_timeout(ro, 10000);
-		sqlite3_limit(ro, SQLITE_LIMIT_ATTACHED, 0);
-		sqlite3_db_config(ro, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
-		sqlite3_db_config(ro, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, (int *)NULL);
+	sqlite3 *ro;
+	hd_err err;
+	int rc = hd_db_open_reader(e->db, 30000, &ro, &err);
+	if (rc == 0)
 		e->db = ro;
-	}
+	else if (rc != HD_EINPUT) /* HD_EINPUT: in memory, the fork's own copy */
+		_exit(4);
 	child_sink cs = { e, fd, { 0 } };
 	hd_eval_range(e, res, (hd_kind)kind, index, send_card, &cs);
 	_exit(0);

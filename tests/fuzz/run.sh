@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses in build-fuzz/ (clang, -DHUDDLE_FUZZ=ON) and
-# fuzzes each for a bounded time, starting from tests/fuzz/corpus/<name>/.
+# fuzzes each for a bounded time, starting from tests/fuzz/corpus/<name>/
+# (and, for rule files, scripts/ and examples/rules/).
 # Exits non-zero when any harness found a crash, a leak or a hang; what it
 # found is written to tests/fuzz/crashes/<name>-* (not to be committed).
 #
@@ -100,7 +101,10 @@ for name in "${names[@]}"; do
 		opts+=(-max_total_time="$seconds")
 	fi
 	echo "fuzz_$name: $([[ $mode == replay ]] && echo "replaying the corpus" || echo "${seconds} s")"
-	if "$bin" "${opts[@]}" "$work" "$here/corpus/$name" >"$log" 2>&1; then
+	seeds=("$here/corpus/$name")
+	# The rule files huddle ships are seeds as they are, never copies that drift.
+	[[ $name == rules ]] && seeds+=("$root/scripts" "$root/examples/rules")
+	if "$bin" "${opts[@]}" "$work" "${seeds[@]}" >"$log" 2>&1; then
 		grep -E '^(#[0-9]+\s+DONE|stat::number_of_executed_units)' "$log" | tail -1 | sed 's/^/  /'
 		passed=$((passed + 1))
 	else
