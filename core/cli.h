@@ -68,6 +68,7 @@ void hd_progress_start(hd_progress *p, const char *label);
 void hd_progress_update(void *p, double fraction); /* an hd_progress */
 void hd_progress_done(hd_progress *p);
 
-extern const hd_command hd_cmd_init, hd_cmd_demo, hd_cmd_eval, hd_cmd_explain, hd_cmd_check, hd_cmd_test;
+extern const hd_command hd_cmd_init, hd_cmd_demo, hd_cmd_eval, hd_cmd_explain, hd_cmd_check, hd_cmd_test,
+	hd_cmd_plugins;
 
 #endif

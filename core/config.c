@@ -1,21 +1,18 @@
 /* config.c - reading and validating huddle.cfg with libconfig. */
-/* getpwent is XSI, not POSIX; every Linux libc has it. */
-#define _DEFAULT_SOURCE 1
-
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <math.h>
-#include <pwd.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "trust.h"
 
 void hd_strv_push(hd_strv *s, const char *str)
 {
@@ -363,27 +360,6 @@ static void resolve_scripts(hd_config *c)
 	free(d);
 }
 
-/* True when group gid holds nobody but user owner: the user private
- * group of Debian's USERGROUPS_ENAB, where umask 002 makes every new
- * file group-writable without giving anyone else a say. */
-static int private_group(uid_t owner, gid_t gid)
-{
-	const struct passwd *pw = getpwuid(owner);
-	const struct group *gr = getgrgid(gid);
-	if (!pw || !gr || pw->pw_gid != gid || strcmp(gr->gr_name, pw->pw_name))
-		return 0;
-	for (char **m = gr->gr_mem; *m; m++)
-		if (strcmp(*m, gr->gr_name))
-			return 0;
-	int alone = 1;
-	setpwent();
-	while ((pw = getpwent()))
-		if (pw->pw_gid == gid && pw->pw_uid != owner)
-			alone = 0;
-	endpwent();
-	return alone;
-}
-
 /* Reads the whole config file through one descriptor, so the checks and
  * the parse see the same file: it must be a regular file (not a FIFO,
  * which would block, nor a device), belong to the user or to root, be
@@ -410,7 +386,7 @@ static int read_text(const char *path, char **text, size_t *len, hd_err *err)
 		    "%s: refusing a config file owned by another user (uid %ld); it must belong to "
 		    "you or to root",
 		    path, (long)sb.st_uid);
-	else if ((sb.st_mode & S_IWOTH) || ((sb.st_mode & S_IWGRP) && !private_group(sb.st_uid, sb.st_gid)))
+	else if ((sb.st_mode & S_IWOTH) || ((sb.st_mode & S_IWGRP) && !hd_private_group(sb.st_uid, sb.st_gid)))
 		rc = hd_err_set(err, HD_EINPUT,
 		                "%s: refusing a config file that other users can write (mode %03o); run "
 		                "'chmod go-w %s'",

@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "plugin.h"
 
 static const hd_command *const commands[] = { &hd_cmd_init,	&hd_cmd_demo,  &hd_cmd_eval,
-					       &hd_cmd_explain, &hd_cmd_check, &hd_cmd_test };
+					       &hd_cmd_explain, &hd_cmd_check, &hd_cmd_test,
+					       &hd_cmd_plugins };
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
 
 static void overview(FILE *out)
@@ -64,6 +66,7 @@ int main(int argc, char **argv)
 	}
 	hd_err err = { 0, "" };
 	int rc = c->run(argc - 1, argv + 1, &err);
+	hd_plugins_unload();
 	if (rc < 0 && err.msg[0])
 		fprintf(stderr, "huddle %s: %s\n", c->name, err.msg);
 	return rc < 0 ? -rc : 0;
