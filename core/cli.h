@@ -70,6 +70,7 @@ void hd_progress_done(hd_progress *p);
 
 extern const hd_command hd_cmd_init, hd_cmd_demo, hd_cmd_eval, hd_cmd_explain, hd_cmd_check, hd_cmd_test,
 	hd_cmd_plugins;
+extern const hd_command hd_cmd_notify;
 extern const hd_command hd_cmd_import;
 
 #endif

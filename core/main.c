@@ -10,7 +10,8 @@
 static const hd_command *const commands[] = { &hd_cmd_init,	&hd_cmd_demo,  &hd_cmd_eval,
 					       &hd_cmd_explain, &hd_cmd_check, &hd_cmd_test,
 					       &hd_cmd_plugins,
-					       &hd_cmd_import };
+					       &hd_cmd_import,
+					       &hd_cmd_notify };
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
 
 static void overview(FILE *out)
