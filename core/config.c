@@ -304,21 +304,37 @@ static int read_root(hd_config *c, hd_err *err)
 	return 0;
 }
 
-/* The scripts folder that ships with huddle: next to an installed binary,
- * else the source tree it was built from. */
+/* The rule set that ships with huddle, as a newly allocated path.  An
+ * installed huddle finds it relative to its own folder
+ * (HUDDLE_SCRIPTS_FROM_BINDIR, "../share/huddle/scripts" in the usual
+ * layout), so that the tree works under any prefix, staged in a DESTDIR or
+ * moved after installing.  An uninstalled huddle, in its build tree, uses
+ * the source tree's. */
 static char *default_scripts(void)
 {
-	char exe[4096];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 64);
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	char *slash = NULL;
 	if (n > 0) {
 		exe[n] = 0;
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			strcpy(slash, "/../share/huddle/scripts");
-			struct stat sb;
-			if (stat(exe, &sb) == 0 && S_ISDIR(sb.st_mode))
-				return hd_xstrdup(exe);
+		slash = strrchr(exe, '/');
+	}
+	if (slash) {
+		/* The link holds the executable's real path (no symbolic links,
+		 * no "..") so each leading "../" simply drops a folder, and
+		 * messages name .../share/huddle/scripts/x.lua rather than
+		 * .../bin/../share/huddle/scripts/x.lua. */
+		const char *rel = HUDDLE_SCRIPTS_FROM_BINDIR;
+		*slash = 0;
+		while (!strncmp(rel, "../", 3) && (slash = strrchr(exe, '/'))) {
+			*slash = 0;
+			rel += 3;
 		}
+		char dir[PATH_MAX + sizeof HUDDLE_SCRIPTS_FROM_BINDIR + 1];
+		struct stat sb;
+		snprintf(dir, sizeof dir, "%s/%s", exe, rel);
+		if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
+			return hd_xstrdup(dir);
 	}
 	return hd_xstrdup(HUDDLE_SOURCE_DATADIR "/scripts");
 }

@@ -63,24 +63,38 @@ static char *exe_dir(void)
 	return hd_xstrdup(exe);
 }
 
+/* An existing folder's real path into out (PATH_MAX bytes); -1 when path
+ * is not a folder. */
+static int real_dir(const char *path, char *out)
+{
+	struct stat sb;
+	return realpath(path, out) && !stat(out, &sb) && S_ISDIR(sb.st_mode) ? 0 : -1;
+}
+
 const char *hd_plugins_default_dir(void)
 {
 	static char dir[PATH_MAX];
 	if (dir[0])
 		return dir;
-	/* Installed: the plugin folder relative to the executable's, so a
-	 * huddle installed under any prefix finds its own plugins; not
-	 * installed: the build tree's plugins/ beside the executable. */
+	/* Installed: the plugin folder relative to the executable's
+	 * (HUDDLE_PLUGINDIR_FROM_BINDIR, "../lib/huddle/plugins" in the usual
+	 * layout), so that a huddle installed under any prefix, staged in a
+	 * DESTDIR or moved afterwards finds its own plugins.  Not installed:
+	 * the build tree's plugins/ beside the executable.  When neither
+	 * exists (nothing installed there yet), the installed folder is still
+	 * the one to name. */
 	char *ed = exe_dir();
-	struct stat sb;
-	if (ed) {
-		snprintf(dir, sizeof dir, "%s/%s", ed, HUDDLE_PLUGINDIR_FROM_BINDIR);
-		if (stat(dir, &sb) || !S_ISDIR(sb.st_mode))
-			snprintf(dir, sizeof dir, "%s/plugins", ed);
-		free(ed);
-	} else {
+	if (!ed) {
 		snprintf(dir, sizeof dir, "%s", HUDDLE_INSTALL_PLUGINDIR);
+		return dir;
 	}
+	/* A path cut short by snprintf names no folder, and so is passed over. */
+	char installed[PATH_MAX], build[PATH_MAX];
+	snprintf(installed, sizeof installed, "%s/%s", ed, HUDDLE_PLUGINDIR_FROM_BINDIR);
+	snprintf(build, sizeof build, "%s/plugins", ed);
+	free(ed);
+	if (real_dir(installed, dir) && real_dir(build, dir))
+		memcpy(dir, installed, sizeof dir);
 	return dir;
 }
 
