@@ -102,6 +102,7 @@ class Install(HuddleTestCase):
         cls.bundled = sorted(os.path.basename(p)[:-3]
                              for p in glob.glob(os.path.join(cls.build, "plugins", "*.so")))
         cls.top = os.path.realpath(tempfile.mkdtemp(prefix="huddle-install-"))
+        cls.addClassCleanup(shutil.rmtree, cls.top, ignore_errors=True)  # even if setUpClass fails
         cls.prefix = os.path.join(cls.top, "prefix")
         run([cls.cmake, "--install", cls.build, "--prefix", cls.prefix])
 
@@ -112,10 +113,6 @@ class Install(HuddleTestCase):
              "-B", cls.skeleton_build], env=cls.pc_env)
         run([cls.cmake, "--build", cls.skeleton_build], env=cls.pc_env)
         run([cls.cmake, "--install", cls.skeleton_build], env=cls.pc_env)
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.top, ignore_errors=True)
 
     @classmethod
     def pkgconfig_dir(cls, prefix):
