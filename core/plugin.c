@@ -109,6 +109,7 @@ static huddle_host *new_host(const char *dir, const char *file, const char *stem
 	h->name = hd_xstrdup(stem);
 	h->cfg = cfg;
 	h->status = HD_PLUGIN_NOT_LOADED; /* until it is */
+	h->fd = -1;
 	reg.v = hd_xrealloc(reg.v, (size_t)(reg.n + 1) * sizeof *reg.v);
 	reg.v[reg.n++] = h;
 	return h;
@@ -181,6 +182,20 @@ static const config_setting_t *plugin_group(const hd_config *cfg, const char *na
 	return g && config_setting_is_group(g) ? g : NULL;
 }
 
+static void close_fd(huddle_host *h)
+{
+	if (h->fd >= 0)
+		close(h->fd);
+	h->fd = -1;
+}
+
+/* Unloads a refused plugin none of whose functions was called. */
+static void unload(huddle_host *h, void *dl)
+{
+	dlclose(dl);
+	close_fd(h);
+}
+
 /* Loads the plugin file `name` of folder `dir` (a real path, checked). */
 static void load_one(const hd_config *cfg, int dirfd, const char *dir, const char *file, const char *stem)
 {
@@ -209,8 +224,13 @@ static void load_one(const hd_config *cfg, int dirfd, const char *dir, const cha
 	char fdpath[64];
 	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
 	void *dl = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
-	close(fd);
+	/* The descriptor stays open as long as the object is loaded: the
+	 * dynamic loader knows an object by the name it was opened under, so
+	 * a later plugin opened as the same /proc/self/fd/N would be taken
+	 * for this one. */
+	h->fd = fd;
 	if (!dl) {
+		close_fd(h);
 		const char *e = dlerror();
 		/* dlerror names /proc/self/fd/N; the message after it is the news. */
 		const char *colon = e ? strstr(e, ": ") : NULL;
@@ -221,7 +241,7 @@ static void load_one(const hd_config *cfg, int dirfd, const char *dir, const cha
 	if (!d) {
 		refuse(h, "it exports no %s; is it a huddle plugin built with HUDDLE_PLUGIN(...)?",
 		       HUDDLE_PLUGIN_SYMBOL);
-		dlclose(dl); /* nothing of it was called */
+		unload(h, dl); /* nothing of it was called */
 		return;
 	}
 	/* The fields read before size is trusted are the first ones of every
@@ -230,32 +250,32 @@ static void load_one(const hd_config *cfg, int dirfd, const char *dir, const cha
 		refuse(h, "built for plugin ABI %u.%u, but this huddle has %d.%d: rebuild it against this huddle's "
 			  "plugin.h",
 		       d->abi_major, d->abi_minor, HUDDLE_ABI_MAJOR, HUDDLE_ABI_MINOR);
-		dlclose(dl);
+		unload(h, dl);
 		return;
 	}
 	if (d->abi_minor > HUDDLE_ABI_MINOR) {
 		refuse(h, "built for plugin ABI %u.%u, newer than this huddle's %d.%d: upgrade huddle, or rebuild "
 			  "the plugin against this huddle's plugin.h",
 		       d->abi_major, d->abi_minor, HUDDLE_ABI_MAJOR, HUDDLE_ABI_MINOR);
-		dlclose(dl);
+		unload(h, dl);
 		return;
 	}
 	if (d->size < sizeof(huddle_plugin)) {
 		refuse(h, "its descriptor is %u bytes, smaller than ABI %d.%d's %zu: rebuild it", d->size,
 		       HUDDLE_ABI_MAJOR, HUDDLE_ABI_MINOR, sizeof(huddle_plugin));
-		dlclose(dl);
+		unload(h, dl);
 		return;
 	}
 	if (!d->build || strcmp(d->build, HUDDLE_PLUGIN_BUILD)) {
 		refuse(h, "built for \"%.100s\", but this huddle is \"%s\": rebuild it on this machine",
 		       d->build ? d->build : "(none)", HUDDLE_PLUGIN_BUILD);
-		dlclose(dl);
+		unload(h, dl);
 		return;
 	}
 	if (!valid_name(d->name)) {
 		refuse(h, "its name \"%.40s\" is not [a-z][a-z0-9_]* of at most %d bytes", d->name ? d->name : "",
 		       NAME_MAX_LEN);
-		dlclose(dl);
+		unload(h, dl);
 		return;
 	}
 	free(h->name);
@@ -265,12 +285,12 @@ static void load_one(const hd_config *cfg, int dirfd, const char *dir, const cha
 	huddle_host *other = loaded_named(d->name);
 	if (other) {
 		refuse(h, "a plugin named %s is already loaded from %s", d->name, other->path);
-		dlclose(dl);
+		unload(h, dl);
 		return;
 	}
 	if (!d->init) {
 		refuse(h, "its descriptor has no init function");
-		dlclose(dl);
+		unload(h, dl);
 		return;
 	}
 	h->desc = d;
@@ -352,6 +372,7 @@ void hd_plugins_load(const hd_config *cfg)
 	if (reg.loaded)
 		return;
 	reg.loaded = 1;
+	reg.cfg_path = cfg->path;
 	for (int i = 0; i < cfg->plugin_dirs.n; i++)
 		load_dir(cfg, cfg->plugin_dirs.v[i]);
 	load_dir(cfg, hd_plugins_default_dir());
@@ -389,6 +410,7 @@ void hd_plugins_unload(void)
 		if (h->status == HD_PLUGIN_LOADED && h->desc->fini)
 			h->desc->fini(h);
 		hd_strv_free(&h->paths);
+		close_fd(h);
 		free(h->path);
 		free(h->name);
 		free(h->version);
@@ -530,8 +552,10 @@ const char *hd_papi_setting_string(const huddle_setting *s)
 
 const char *hd_papi_setting_file(const huddle_setting *s)
 {
+	/* The config is parsed from memory (config.c reads it once, checked),
+	 * so libconfig knows no file name: it is the config's. */
 	const char *f = s ? config_setting_source_file(S(s)) : NULL;
-	return f ? f : "config";
+	return f ? f : reg.cfg_path ? reg.cfg_path : "config";
 }
 
 int hd_papi_setting_line(const huddle_setting *s)

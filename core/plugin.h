@@ -62,6 +62,7 @@ struct huddle_host {
 	int in_init;
 	char fail[1024];   /* the last api->fail */
 	hd_strv paths;	   /* strings of config_path, kept until unload */
+	int fd;		   /* the file loaded, open while it is */
 };
 
 typedef struct hd_plugins {
@@ -70,6 +71,7 @@ typedef struct hd_plugins {
 	hd_preg *regs;
 	int nregs;
 	hd_strv dirs; /* folders searched, in order */
+	const char *cfg_path; /* the config file read, for settings' messages */
 	int loaded;
 } hd_plugins;
 
