@@ -495,8 +495,12 @@ static int bind(huddle_import *imp, long line, int i, const char *v)
 	switch (c->type) {
 	case COL_INTEGER:
 		if (!is_integer(v, &n))
-			return fail(imp, HD_EINPUT, line, "column \"%s\": %s is not a whole number", c->name,
-			            show(v, b, sizeof b));
+			return fail(imp, HD_EINPUT, line, "column \"%s\": %s is not a whole number%s",
+			            c->name, show(v, b, sizeof b),
+			            v[*v == '-'] &&
+			                    strspn(v + (*v == '-'), "0123456789") == strlen(v + (*v == '-'))
+			                ? " that fits in 64 bits"
+			                : "");
 		sqlite3_bind_int64(imp->ins, i + 1, n);
 		return 0;
 	case COL_REAL:

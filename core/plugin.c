@@ -136,11 +136,11 @@ static int trusted_folders(const char *dir, char *why, size_t n)
 		struct stat sb;
 		char reason[128];
 		if (stat(p, &sb)) {
-			snprintf(why, n, "cannot check the folder %s: %s", p, strerror(errno));
+			snprintf(why, n, "cannot check the folder %.300s: %s", p, strerror(errno));
 			return -1;
 		}
 		if (hd_trusted(&sb, !first, reason, sizeof reason)) {
-			snprintf(why, n, "its folder %s is %s; plugins are code, so it must belong to you or root "
+			snprintf(why, n, "its folder %.300s is %s; plugins are code, so it must belong to you or root "
 				 "and be writable by nobody else",
 				 p, reason);
 			return -1;
@@ -334,7 +334,7 @@ static int so_file(const struct dirent *d)
 
 static void load_dir(const hd_config *cfg, const char *given)
 {
-	char real[PATH_MAX], why[512];
+	char real[PATH_MAX], why[1024];
 	if (!realpath(given, real))
 		return; /* a folder that does not exist holds no plugins */
 	for (int i = 0; i < reg.dirs.n; i++)
