@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "db.h"
 #include "eval.h"
+#include "plugin.h"
 #include "report.h"
 #include "store.h"
 
@@ -18,13 +19,15 @@ const hd_command hd_cmd_eval = {
 	"usage: huddle eval [--period P] [--as-of DATE] [--team NAME] [--format F] [--output FILE]\n"
 	"                   [--audience manager|team] [--no-save] [--strict] [--rules PATH]...\n\n"
 	"Runs the rules for every active rep and every team, saves the run in the\n"
-	"database (one transaction) and prints the scorecards.\n\n"
+	"database (one transaction) and prints the scorecards.  A format that shows\n"
+	"momentum (html) also evaluates the previous period, without saving it.\n\n"
 	"  --period P       2026-Q3, 2026-07, 2026-W27, 2026 or 2026-07-01..2026-09-30\n"
 	"                   (default: the config's period, else the current quarter)\n"
 	"  --as-of DATE     \"today\" for rules that look at ages (default: the period's last\n"
 	"                   day, or today if that is earlier)\n"
 	"  --team NAME      show only this team and its members (ranks stay org-wide)\n"
-	"  --format F       table (default), json, csv or markdown\n"
+	"  --format F       table (default), json, csv, markdown, or a plugin's format\n"
+	"                   such as html (huddle plugins lists them)\n"
 	"  --output FILE    write there instead of standard output\n"
 	"  --audience A     manager (default: everything) or team (no coaching, no rule\n"
 	"                   errors; no names beside ranks if output.leaderboard = \"anonymous\")\n"
@@ -107,6 +110,59 @@ static int write_report(const char *format, const hd_result *res, hd_report_opts
 	return rc;
 }
 
+/* The format of the command line, else the config's, else table; it must
+ * be built in or registered by a loaded plugin. */
+static int choose_format(hd_cli *cli, const eval_opts *o, const char **format, hd_err *err)
+{
+	*format = o->format ? o->format : cli->cfg.format ? cli->cfg.format : "table";
+	if (hd_report_known(*format))
+		return 0;
+	char names[512];
+	hd_report_formats(names, sizeof names);
+	if (!o->format)
+		return hd_err_set(err, HD_EINPUT, "%s:%d: output.format: unknown format '%s': use %s", cli->cfg.path,
+				  cli->cfg.format_line, *format, names);
+	return hd_cli_usage_error(cli, err, "unknown format '%s': use %s", *format, names);
+}
+
+/* Scorecard names point into the engine's subjects, which the next
+ * hd_engine_prepare replaces: copies them into the result's own arena. */
+static void keep_names(hd_result *res)
+{
+	for (int i = 0; i < res->nreps; i++) {
+		res->reps[i].name = hd_arena_strdup(&res->arena, res->reps[i].name);
+		res->reps[i].team = hd_arena_strdup(&res->arena, res->reps[i].team);
+	}
+	for (int i = 0; i < res->nteams; i++)
+		res->teams[i].name = hd_arena_strdup(&res->arena, res->teams[i].name);
+}
+
+/* Evaluates the period before p on e, for a reporter that shows momentum.
+ * It is never saved; its as-of is its own default, so that it matches
+ * `huddle eval --period PREV` run on its own.  Its rule errors are not
+ * the run's: they neither print nor count for --strict. */
+static int eval_previous(hd_engine *e, const hd_period *p, hd_result *prev, hd_err *err)
+{
+	hd_period pp;
+	hd_period_prev(p, &pp);
+	int rc = hd_engine_prepare(e, &pp, hd_period_default_as_of(&pp), err);
+	if (rc)
+		return rc;
+	hd_progress bar;
+	hd_progress_start(&bar, "evaluating the previous period");
+	rc = hd_eval_run(e, prev, hd_progress_update, &bar, err);
+	hd_progress_done(&bar);
+	if (rc)
+		return rc;
+	keep_names(prev);
+	/* Rule calls the watchdog stopped are remembered by subject index,
+	 * which means another rep in the next period's subjects. */
+	free(e->skips);
+	e->skips = NULL;
+	e->nskips = 0;
+	return 0;
+}
+
 static int find_team(const hd_engine *e, const char *name)
 {
 	for (int i = 0; i < e->subj.nteams; i++)
@@ -124,22 +180,24 @@ static int evaluate(hd_cli *cli, eval_opts *o, hd_err *err)
 	if ((rc = hd_cli_config(cli, err)) || (rc = hd_cli_period(cli, o->period, &p, err)) ||
 	    (rc = hd_cli_as_of(o->as_of, &p, &as_of, err)))
 		return rc;
-	const char *format = o->format ? o->format : cli->cfg.format ? cli->cfg.format : "table";
-	if (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv") && strcmp(format, "markdown")) {
-		if (!o->format)
-			return hd_err_set(err, HD_EINPUT, "%s:%d: output.format: unknown format '%s': use table, json, "
-					  "csv or markdown", cli->cfg.path, cli->cfg.format_line, format);
-		return hd_cli_usage_error(cli, err, "unknown format '%s': use table, json, csv or markdown", format);
-	}
-	if ((rc = hd_cli_open(cli, HD_DB_EXISTING, err)))
+	/* hd_cli_config has loaded the plugins: the format may be theirs. */
+	const char *format;
+	if ((rc = choose_format(cli, o, &format, err)) || (rc = hd_cli_open(cli, HD_DB_EXISTING, err)))
 		return rc;
 	hd_engine e;
+	hd_result prev;
+	int have_prev = 0;
 	rc = hd_engine_open(&e, &cli->cfg, cli->db, &o->rules, err);
 	if (rc == HD_EINPUT)
 		hd_rules_print_problems(&e.rules, stderr);
+	/* The previous period first, so that the engine is left prepared
+	 * for the run's own period. */
+	if (!rc && (hd_report_flags(format) & HUDDLE_REPORT_PREVIOUS))
+		have_prev = !(rc = eval_previous(&e, &p, &prev, err));
 	if (!rc)
 		rc = hd_engine_prepare(&e, &p, as_of, err);
-	hd_report_opts ro = { .team = -1, .anonymous = cli->cfg.anonymous };
+	hd_report_opts ro = { .team = -1, .anonymous = cli->cfg.anonymous, .db = cli->db };
+	ro.prev = have_prev ? &prev : NULL;
 	ro.audience_team = o->audience && !strcmp(o->audience, "team");
 	if (!rc && o->team && (ro.team = find_team(&e, o->team)) < 0)
 		rc = hd_err_set(err, HD_EUSAGE, "no team named '%s' with active reps", o->team);
@@ -166,6 +224,8 @@ static int evaluate(hd_cli *cli, eval_opts *o, hd_err *err)
 		}
 		hd_result_free(&res);
 	}
+	if (have_prev)
+		hd_result_free(&prev);
 	hd_engine_close(&e);
 	return rc;
 }
