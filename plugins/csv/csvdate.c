@@ -122,6 +122,14 @@ int csvdate_parse(const csvdate *f, const char *s, char iso[11])
 	}
 	if (!s || *s || m < 1 || m > 12 || d < 1 || d > month_days(y, m))
 		return -1;
-	snprintf(iso, 11, "%04d-%02d-%02d", y, m, d);
+	/* y has four digits at most, m and d two: checked above. */
+	const int v[3] = {y, m, d}, width[3] = {4, 2, 2};
+	char *out = iso;
+	for (int i = 0; i < 3; i++) {
+		for (int k = width[i] - 1, x = v[i]; k >= 0; k--, x /= 10)
+			out[k] = (char)('0' + x % 10);
+		out += width[i];
+		*out++ = i < 2 ? '-' : 0;
+	}
 	return 0;
 }
