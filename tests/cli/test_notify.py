@@ -28,7 +28,7 @@ sys.dont_write_bytecode = True  # keep the source tree clean
 
 import fixture
 import hcli
-from hcli import known_bug, line_of
+from hcli import line_of
 
 ITEMS = 8
 HELPER = "2026-Q3/rep/5/recognition/helper"  # Eve's recognition, one of the 8 keys
@@ -384,8 +384,6 @@ class SeveralNotifiers(NotifyCase):
         with open(os.path.join(self.tmp, "probe.log")) as f:
             return [line.split(" ", 1) for line in f.read().splitlines()]
 
-    @known_bug("the loader dlopens every plugin as /proc/self/fd/N with the same N, so glibc hands the "
-               "second plugin the first one's handle")
     def test_an_item_is_delivered_only_when_every_notifier_accepted_it_and_is_resent_to_all(self):
         rec = self.receiver()
         cfg = self.probe_config(rec.url(), [HELPER])
@@ -532,7 +530,6 @@ class Setup(NotifyCase):
                 self.assertIn("REFUSED", listing)
                 self.assertIn(message, listing)
 
-    @known_bug("api->setting_file names \"config\" instead of the config file read from memory")
     def test_a_bad_webhook_config_names_the_config_file(self):
         cfg, line = self.bad_config("url = 5;")
         r = self.notify(cfg=cfg)
