@@ -30,7 +30,7 @@ while (($#)); do
 	*) names+=("$1"); shift ;;
 	esac
 done
-((${#names[@]})) || names=(period config template rules pattern)
+((${#names[@]})) || names=(period config template rules pattern csv)
 
 # The harness-specific options: the longest input worth trying, and the
 # dictionary of tokens that input is made of.
@@ -41,6 +41,7 @@ max_len() {
 	template) echo 1024 ;;
 	rules) echo 20000 ;;
 	pattern) echo 563 ;;
+	csv) echo 4096 ;;
 	esac
 }
 
