@@ -181,3 +181,20 @@ void hr_svg_slope(FILE *f, const hr_model *m, int max_teams)
 	}
 	fputs("</svg>", f);
 }
+
+void hr_svg_spread(FILE *f, const int bins[10])
+{
+	int max = 1;
+	for (int i = 0; i < 10; i++)
+		max = bins[i] > max ? bins[i] : max;
+	fputs("<svg class=\"spread\" viewBox=\"0 0 200 64\" role=\"img\">", f);
+	for (int i = 0; i < 10; i++) {
+		double h = 46.0 * bins[i] / max;
+		fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"18\" height=\"%.1f\"><title>%d\xE2\x80\x93%d: %d rep%s</title></rect>",
+			i * 20 + 1, 48 - h, h, i * 10, i * 10 + 10, bins[i], bins[i] == 1 ? "" : "s");
+	}
+	fputs("<line x1=\"0\" y1=\"48.5\" x2=\"200\" y2=\"48.5\"/><text x=\"0\" y=\"62\">0</text>"
+	      "<text x=\"100\" y=\"62\" text-anchor=\"middle\">50</text><text x=\"200\" y=\"62\" text-anchor=\"end\">100</text>"
+	      "</svg>",
+	      f);
+}

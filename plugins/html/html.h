@@ -104,7 +104,7 @@ const char *hr_score(double v, char *buf);	/* 84.9 */
 const char *hr_delta(double d, char *buf);	/* +3.2, −1.5, ±0.0 */
 const char *hr_amount(double v, char *buf);	/* 920, 84.5k, 1.23M */
 const char *hr_count(long long v, char *buf);	/* 10,000 */
-const char *hr_percent(double r, char *buf);	/* 0.842 -> 84% */
+const char *hr_percent(double r, char *buf);	/* 0.842 -> 84%; 0.997 -> 99% */
 /* The CSS class of a change: "up", "down" or "flat". */
 const char *hr_trend(double d);
 
@@ -118,6 +118,8 @@ void hr_svg_meter(FILE *f, double v, double mark, const char *cls);
 /* The group target ring: attainment a (may exceed 1), the period's
  * elapsed share as a tick. */
 void hr_svg_ring(FILE *f, double a, double elapsed);
+/* Columns of how many scores fall in each tenth of 0..100. */
+void hr_svg_spread(FILE *f, const int bins[10]);
 /* Slope chart of the scores of the first max_teams teams (by rank) that
  * have one in both periods, previous period to this one. */
 void hr_svg_slope(FILE *f, const hr_model *m, int max_teams);
@@ -125,6 +127,20 @@ void hr_svg_slope(FILE *f, const hr_model *m, int max_teams);
 /* The page ------------------------------------------------------------ */
 
 void hr_page(FILE *f, hr_model *m);
+/* The recognition wall (recognition.c) and one team's section (team.c). */
+void hr_recognition(FILE *f, const hr_model *m);
+void hr_team_section(FILE *f, hr_model *m, const hr_team *t);
+
+/* Pieces the parts share (page.c). */
+/* A rep's name, or its anonymous label. */
+void hr_rep_name(FILE *f, const hr_rep *r);
+/* The change of a score on the previous period ("new" without one), with
+ * the previous score and rank in its tooltip; nothing without a score. */
+void hr_change(FILE *f, int has, double now, int has_prev, double prev, int prev_rank);
+/* 1st, 2nd, 3rd, 4th ... into buf (32 bytes); returns buf. */
+const char *hr_ordinal(int n, char *buf);
+/* 14 Jul 2026 from 2026-07-14. */
+void hr_date(FILE *f, const char *iso);
 
 /* The style sheet, from style.css. */
 extern const char hr_style_css[];

@@ -122,6 +122,10 @@ const char *hr_amount(double v, char *buf)
 
 const char *hr_percent(double r, char *buf)
 {
-	snprintf(buf, 32, "%.0f%%", 100 * r);
+	double v = 100 * r;
+	/* Short of a target never reads as 100%: 99.7% is 99%. */
+	if (r < 1 && v >= 99.5)
+		v = 99;
+	snprintf(buf, 32, "%.0f%%", v);
 	return buf;
 }
