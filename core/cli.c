@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "db.h"
+#include "plugin.h"
 
 int hd_cli_getopt(hd_cli *cli, int argc, char **argv, const struct option *opts, hd_err *err)
 {
@@ -59,6 +60,11 @@ int hd_cli_config(hd_cli *cli, hd_err *err)
 		free(cli->cfg.database);
 		cli->cfg.database = hd_xstrdup(cli->db_path);
 	}
+	/* Here, once, for every command: what plugins add (Lua functions,
+	 * metrics, formats, importers, notifiers) is then the same for eval,
+	 * explain, check, test and plugins; and they are loaded before an
+	 * evaluation forks its worker, which inherits them. */
+	hd_plugins_load(&cli->cfg);
 	return 0;
 }
 
@@ -74,6 +80,8 @@ void hd_cli_close(hd_cli *cli)
 	if (cli->db)
 		sqlite3_close(cli->db);
 	cli->db = NULL;
+	/* Plugins read their settings until their fini has run. */
+	hd_plugins_unload();
 	if (cli->cfg_loaded)
 		hd_config_free(&cli->cfg);
 	cli->cfg_loaded = 0;

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "db.h"
 #include "engine.h"
+#include "plugin.h"
 
 static int run(int argc, char **argv, hd_err *err);
 
@@ -15,14 +16,16 @@ const hd_command hd_cmd_check = {
 	"Loads the configured rules and every --rules PATH and reports each problem as\n"
 	"file:line: message: Lua syntax, duplicate names, unknown or mistyped fields, and\n"
 	"metric SQL that does not prepare against the schema. Exits 3 if there is any.\n\n"
-	"  --list        list every rule and metric with its doc line\n"
+	"  --list        list every rule and metric with its doc line, and what\n"
+	"                plugins add: metrics and functions (huddle.PLUGIN.NAME)\n"
 	"  --rules PATH  also load this rule file or folder\n",
 	run
 };
 
+static const char *const kinds[] = { "rep", "team" };
+
 static void list(const hd_rules *r)
 {
-	static const char *const kinds[] = { "rep", "team" };
 	printf("%-12s %-5s %-28s %-8s %s\n", "kind", "for", "name", "weight", "doc");
 	for (int i = 0; i < r->nrules; i++) {
 		const hd_rule *ru = &r->rules[i];
@@ -37,8 +40,44 @@ static void list(const hd_rules *r)
 	}
 	for (int i = 0; i < r->nmetrics; i++) {
 		const hd_metric_def *m = &r->metrics[i];
-		printf("%-12s %-5s %-28s %-8s %s\n", "metric", kinds[m->kind], m->name, m->sql ? "sql" : "lua",
-		       m->doc ? m->doc : "(no doc)");
+		if (!m->provider)
+			printf("%-12s %-5s %-28s %-8s %s\n", "metric", kinds[m->kind], m->name, m->sql ? "sql" : "lua",
+			       m->doc ? m->doc : "(no doc)");
+	}
+}
+
+/* Counts what the loaded plugins add for rules: metrics (already in r)
+ * and huddle.<plugin>.* functions. */
+static void count_plugins(const hd_rules *r, int *metrics, int *functions)
+{
+	const hd_plugins *p = hd_plugins_get();
+	*metrics = *functions = 0;
+	for (int i = 0; i < r->nmetrics; i++)
+		*metrics += r->metrics[i].provider != NULL;
+	for (int i = 0; i < p->nregs; i++)
+		*functions += p->regs[i].type == HD_PREG_LUA && p->regs[i].owner->status == HD_PLUGIN_LOADED;
+}
+
+/* What plugins add, as a section of its own under the rules' table (rows
+ * indented, the same columns), with the plugin's name for a source. */
+static void list_plugins(const hd_rules *r)
+{
+	const hd_plugins *p = hd_plugins_get();
+	printf("\nfrom plugins:\n");
+	for (int i = 0; i < r->nmetrics; i++) {
+		const hd_metric_def *m = &r->metrics[i];
+		if (m->provider)
+			printf("  %-10s %-5s %-28s %-8s %s\n", "metric", kinds[m->kind], m->name, m->provider->owner->name,
+			       m->doc ? m->doc : "(no doc)");
+	}
+	for (int i = 0; i < p->nregs; i++) {
+		const hd_preg *g = &p->regs[i];
+		if (g->type != HD_PREG_LUA || g->owner->status != HD_PLUGIN_LOADED)
+			continue;
+		char name[80];
+		snprintf(name, sizeof name, "huddle.%s.%s", g->owner->name, g->name);
+		printf("  %-10s %-5s %-28s %-8s %s\n", "function", "-", name, g->owner->name,
+		       g->doc[0] ? g->doc : "(no doc)");
 	}
 }
 
@@ -90,10 +129,17 @@ static int run(int argc, char **argv, hd_err *err)
 			rc = hd_err_set(err, HD_EINPUT, "%d problem%s", e.rules.problems.n,
 					e.rules.problems.n == 1 ? "" : "s");
 		} else {
+			int pm, pf;
+			count_plugins(&e.rules, &pm, &pf);
 			if (do_list)
 				list(&e.rules);
-			printf("ok: %d rule files, %d metrics, %d rules\n", e.rules.files.n, e.rules.nmetrics,
+			if (do_list && (pm || pf))
+				list_plugins(&e.rules);
+			printf("ok: %d rule files, %d metrics, %d rules\n", e.rules.files.n, e.rules.nmetrics - pm,
 			       e.rules.nrules);
+			if (pm || pf)
+				printf("plugins add %d metric%s and %d function%s\n", pm, pm == 1 ? "" : "s", pf,
+				       pf == 1 ? "" : "s");
 		}
 	}
 out:

@@ -5,6 +5,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plugin.h"
+
+/* A plugin whose functions or metrics rules can read is part of what
+ * the results depend on: its name and version go into the rules hash
+ * (a new reporter or notifier changes no result). */
+static void hash_plugins(hd_rules *r)
+{
+	const hd_plugins *p = hd_plugins_get();
+	const huddle_host *last = NULL;
+	for (int i = 0; i < p->nregs; i++) {
+		const hd_preg *g = &p->regs[i];
+		if ((g->type != HD_PREG_LUA && g->type != HD_PREG_METRIC) || g->owner == last ||
+		    g->owner->status != HD_PLUGIN_LOADED)
+			continue;
+		last = g->owner;
+		hd_rules_hash(r, last->name, strlen(last->name) + 1);
+		hd_rules_hash(r, last->version, strlen(last->version) + 1);
+	}
+}
+
 int hd_engine_open(hd_engine *e, const hd_config *cfg, sqlite3 *db, const hd_strv *extra_rules, hd_err *err)
 {
 	memset(e, 0, sizeof *e);
@@ -16,6 +36,9 @@ int hd_engine_open(hd_engine *e, const hd_config *cfg, sqlite3 *db, const hd_str
 	hd_rules_install(&e->rules, &e->lua);
 	hd_metrics_install(e);
 	hd_lapi_install(e);
+	hd_plugin_lua_install(e);
+	hd_metrics_add_plugins(e);
+	hash_plugins(&e->rules);
 	if (hd_rules_load(&e->rules, &e->lua, &cfg->scripts, err))
 		return err->code;
 	if (extra_rules && hd_rules_load(&e->rules, &e->lua, extra_rules, err))

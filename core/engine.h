@@ -119,6 +119,12 @@ int hd_rule_sql_prepare(hd_engine *e, const char *sql, sqlite3_stmt **st, char *
 int hd_rule_sql_bind(hd_engine *e, sqlite3_stmt *st, int ctx, int extra, char *msg, size_t n);
 /* Arms sandbox.sql_ms for the statement about to be stepped. */
 void hd_rule_sql_arm(hd_engine *e);
+/* The connection rule SQL runs on (chosen on first use; see metrics.c),
+ * which plugins' metric providers read too; NULL with the reason in msg. */
+sqlite3 *hd_rule_sql_db(hd_engine *e, char *msg, size_t n);
+/* Adds the metrics of the loaded plugins to the rules, before the rule
+ * files load (plugin.h): m.NAME computes them set-based like SQL metrics. */
+void hd_metrics_add_plugins(hd_engine *e);
 /* Makes sure period ctx exists (m.prev...); ctx < HD_MAX_PERIODS. */
 void hd_engine_ctx(hd_engine *e, int ctx);
 
@@ -134,5 +140,12 @@ void hd_lapi_set_current(hd_engine *e, hd_kind kind, int index);
 /* Refreshes huddle.period and huddle.as_of, and forgets the subject
  * objects of an earlier period, after hd_engine_prepare. */
 void hd_lapi_set_period(hd_engine *e);
+
+/* Plugins' Lua functions (plugin_lua.c) ------------------------------ */
+
+/* Adds huddle.<plugin>.<name> for every Lua function a loaded plugin
+ * registered, read-only for rules like the rest of huddle.  Call it
+ * after hd_lapi_install. */
+void hd_plugin_lua_install(hd_engine *e);
 
 #endif

@@ -1,8 +1,9 @@
 /* metrics.c - the metric memo and the m views rules read it through.
  *
  * SQL metrics are computed set-based, one query for every subject, the
- * first time any rule reads them; Lua metrics per subject on first read.
- * Both are kept per period context (the run's period, m.prev, ...).
+ * first time any rule reads them; so are plugins' metrics, one call of
+ * the provider for every subject; Lua metrics per subject on first read.
+ * All are kept per period context (the run's period, m.prev, ...).
  */
 #include <lauxlib.h>
 #include <math.h>
@@ -13,6 +14,7 @@
 
 #include "db.h"
 #include "engine.h"
+#include "plugin.h"
 
 #define VIEW_MT "huddle.view"
 
@@ -27,8 +29,9 @@ static int raise(lua_State *L, const char *fmt, ...)
 	return lua_error(L);
 }
 
+/* m (members 0) or m.members (members 1) of a kind for period ctx. */
 typedef struct view {
-	unsigned char kind, ctx;
+	unsigned char kind, ctx, members;
 } view;
 
 static int subject_count(const hd_engine *e, hd_kind kind)
@@ -156,6 +159,11 @@ static sqlite3 *rule_db(hd_engine *e, char *msg, size_t n)
 	c->main = e->db;
 	c->pid = getpid();
 	return c->db;
+}
+
+sqlite3 *hd_rule_sql_db(hd_engine *e, char *msg, size_t n)
+{
+	return rule_db(e, msg, n);
 }
 
 /* What rule SQL may call: pure functions of their arguments.  Left out on
@@ -569,6 +577,53 @@ static void compute_sql(hd_engine *e, int mi, int ctx)
 	e->ctx[ctx].values[mi] = v;
 }
 
+/* Runs a plugin's metric provider for every subject of ctx.  Like a SQL
+ * metric it is host work, once per period: its time is not the rule's,
+ * and its queries on the rule connection have sandbox.sql_ms between
+ * them.  A provider that fails fails every read, with its message. */
+static void compute_plugin(hd_engine *e, int mi, int ctx)
+{
+	const hd_metric_def *m = &e->rules.metrics[mi];
+	const hd_preg *p = m->provider;
+	int n = subject_count(e, m->kind);
+	double *v = hd_xmalloc(sizeof *v * (size_t)(n ? n : 1));
+	for (int i = 0; i < n; i++)
+		v[i] = NAN;
+	huddle_metric_call call = { e, mi, ctx, m->kind == HD_REP ? HUDDLE_REP : HUDDLE_TEAM, v };
+	double t0 = hd_now(), allowance = e->cfg->sb_sql_ms / 1000.0;
+	if (e->watch)
+		e->watch->deadline += allowance;
+	hd_plugin_failure(p->owner); /* forget a message of an earlier call */
+	hd_rule_sql_arm(e);
+	int rc = p->metric(p->owner, p->ud, &call);
+	char msg[8];
+	sqlite3 *db = rule_db(e, msg, sizeof msg);
+	if (db)
+		sqlite3_progress_handler(db, 0, NULL, NULL);
+	hd_lua_pause(&e->lua, hd_now() - t0);
+	if (e->watch)
+		e->watch->deadline += hd_now() - t0 - allowance;
+	if (rc) {
+		free(v);
+		fail_sql(e, mi, ctx, "%s: metric '%s': %s", m->where, m->name, hd_plugin_failure(p->owner));
+	}
+	e->ctx[ctx].values[mi] = v;
+}
+
+void hd_metrics_add_plugins(hd_engine *e)
+{
+	const hd_plugins *p = hd_plugins_get();
+	for (int i = 0; i < p->nregs; i++) {
+		const hd_preg *r = &p->regs[i];
+		if (r->type != HD_PREG_METRIC || r->owner->status != HD_PLUGIN_LOADED)
+			continue;
+		char where[512];
+		snprintf(where, sizeof where, "plugin %s (%s)", r->owner->name, r->owner->path);
+		hd_rules_add_provided(&e->rules, r->name, r->doc, r->kind == HUDDLE_TEAM ? HD_TEAM : HD_REP, r,
+				      where);
+	}
+}
+
 static void record(hd_engine *e, hd_kind kind, int metric, int ctx, int subject, double v)
 {
 	if ((int)kind != e->trace_kind || subject != e->trace_subject)
@@ -639,7 +694,9 @@ double hd_metric_get(hd_engine *e, int metric, int ctx, int subject)
 	} else {
 		if (e->ctx[ctx].failed[metric])
 			raise(e->lua.L, "%s", e->ctx[ctx].failed[metric]);
-		if (!e->ctx[ctx].values[metric])
+		if (!e->ctx[ctx].values[metric] && m->provider)
+			compute_plugin(e, metric, ctx);
+		else if (!e->ctx[ctx].values[metric])
 			compute_sql(e, metric, ctx);
 		v = e->ctx[ctx].values[metric][subject];
 	}
@@ -668,7 +725,43 @@ int hd_metric_lookup(hd_engine *e, const char *name, hd_kind kind)
 	return mi;
 }
 
-/* m.NAME and m.prev: upvalue 1 is the engine. */
+static void push_view(hd_engine *e, hd_kind kind, int ctx, int members);
+
+/* m.members.NAME: a new array of the values of rep metric NAME over the
+ * members of the team (a team rule's, or a rep rule's own team, the rep
+ * included), in the order of team.members, members without a value left
+ * out; so that rules can hand a team's numbers to functions over arrays
+ * (huddle.stats).  Charged by the member, like the rule's own loop. */
+static int members_index(lua_State *L, hd_engine *e, const view *v, const char *key)
+{
+	if (!strcmp(key, "prev"))
+		return luaL_error(L, "m.members.prev: write m.prev.members.NAME for the previous period");
+	if (!strcmp(key, "members"))
+		return luaL_error(L, "m.members.members: write m.members.NAME");
+	int mi = hd_metric_lookup(e, key, HD_REP);
+	if (e->rules.metrics[mi].kind != HD_REP)
+		return luaL_error(L, "'%s' is a team metric; m.members reads rep metrics, one value per member", key);
+	int s = e->cur[v->kind];
+	if (s < 0)
+		return luaL_error(L, "m.members.%s read outside a rule call", key);
+	const hd_team_info *ti = &e->subj.teams[v->kind == HD_TEAM ? s : e->subj.reps[s].team];
+	hd_lua_charge(L, ti->nmembers, "m.members");
+	/* Compute first: a metric read can raise. */
+	int n = 0;
+	for (int k = 0; k < ti->nmembers; k++)
+		n += !isnan(hd_metric_get(e, mi, v->ctx, ti->members[k]));
+	lua_createtable(L, n, 0);
+	for (int k = 0, i = 0; k < ti->nmembers; k++) {
+		double x = hd_metric_get(e, mi, v->ctx, ti->members[k]);
+		if (!isnan(x)) {
+			hd_metrics_push_value(L, x);
+			lua_rawseti(L, -2, ++i);
+		}
+	}
+	return 1;
+}
+
+/* m.NAME, m.prev and m.members: upvalue 1 is the engine. */
 static int view_index(lua_State *L)
 {
 	hd_engine *e = lua_touserdata(L, lua_upvalueindex(1));
@@ -676,10 +769,16 @@ static int view_index(lua_State *L)
 	const char *key = lua_tostring(L, 2);
 	if (lua_type(L, 2) != LUA_TSTRING)
 		return luaL_error(L, "metrics are read by name: m.name or m[\"name\"]");
+	if (v->members)
+		return members_index(L, e, v, key);
 	if (!strcmp(key, "prev")) {
 		if (v->ctx + 1 >= HD_MAX_PERIODS)
 			return luaL_error(L, "m.prev goes back at most %d periods", HD_MAX_PERIODS - 1);
 		hd_metrics_push_view(e, (hd_kind)v->kind, v->ctx + 1);
+		return 1;
+	}
+	if (!strcmp(key, "members")) {
+		push_view(e, (hd_kind)v->kind, v->ctx, 1);
 		return 1;
 	}
 	int mi = hd_metric_lookup(e, key, (hd_kind)v->kind);
@@ -711,8 +810,9 @@ static int view_newindex(lua_State *L)
 static int view_tostring(lua_State *L)
 {
 	const view *v = lua_touserdata(L, 1);
-	lua_pushfstring(L, "metrics of the %s for %s", v->kind == HD_REP ? "rep" : "team",
-			v->ctx ? "previous period" : "period");
+	const char *whose = v->members ? (v->kind == HD_REP ? "members of the rep's team" : "members of the team")
+				       : (v->kind == HD_REP ? "rep" : "team");
+	lua_pushfstring(L, "metrics of the %s for %s", whose, v->ctx ? "previous period" : "period");
 	return 1;
 }
 
@@ -737,17 +837,18 @@ void hd_metrics_install(hd_engine *e)
 	lua_pop(L, 1);
 }
 
-void hd_metrics_push_view(hd_engine *e, hd_kind kind, int ctx)
+static void push_view(hd_engine *e, hd_kind kind, int ctx, int members)
 {
 	lua_State *L = e->lua.L;
 	luaL_getmetatable(L, VIEW_MT);
 	lua_getfield(L, -1, "views");
-	int key = (int)kind * HD_MAX_PERIODS + ctx + 1;
+	int key = ((members ? 2 : 0) + (int)kind) * HD_MAX_PERIODS + ctx + 1;
 	if (lua_rawgeti(L, -1, key) == LUA_TNIL) {
 		lua_pop(L, 1);
 		view *v = lua_newuserdatauv(L, sizeof *v, 0);
 		v->kind = (unsigned char)kind;
 		v->ctx = (unsigned char)ctx;
+		v->members = (unsigned char)members;
 		luaL_setmetatable(L, VIEW_MT);
 		lua_pushvalue(L, -1);
 		lua_rawseti(L, -3, key); /* stack: mt views view */
@@ -756,10 +857,15 @@ void hd_metrics_push_view(hd_engine *e, hd_kind kind, int ctx)
 	lua_pop(L, 1);
 }
 
+void hd_metrics_push_view(hd_engine *e, hd_kind kind, int ctx)
+{
+	push_view(e, kind, ctx, 0);
+}
+
 int hd_metrics_view_ctx(lua_State *L, int idx, hd_kind *kind)
 {
 	const view *v = luaL_testudata(L, idx, VIEW_MT);
-	if (!v)
+	if (!v || v->members)
 		return -1;
 	if (kind)
 		*kind = (hd_kind)v->kind;

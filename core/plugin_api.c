@@ -295,9 +295,14 @@ static const char *metric_as_of(const huddle_metric_call *c)
 	return c->engine->ctx[c->ctx].as_of_iso;
 }
 
+/* The connection rule SQL runs on: read-only (in a worker, the one it
+ * opened after fork), hardened, and armed with sandbox.sql_ms while the
+ * provider runs.  NULL only when it cannot be opened; the provider then
+ * fails, and says so. */
 static struct sqlite3 *metric_db(const huddle_metric_call *c)
 {
-	return c->engine->db;
+	char msg[8];
+	return hd_rule_sql_db(c->engine, msg, sizeof msg);
 }
 
 static int metric_set(huddle_metric_call *c, int64_t id, double value)

@@ -204,6 +204,10 @@ static int previous(lua_State *L, hd_rules *r, int kind, const char *name)
 	if (kind == DEF_METRIC) {
 		slot = hd_rules_metric(r, name);
 		where = slot >= 0 ? r->metrics[slot].where : NULL;
+		/* A plugin's metric is not the manager's to replace: rules of
+		 * the plugin's users may rely on it. */
+		if (slot >= 0 && r->metrics[slot].provider)
+			def_error(L, "%s provides a metric of that name; give this one another name", where);
 	} else {
 		for (int i = 0; i < r->nrules; i++)
 			if (!strcmp(r->rules[i].name, name)) {
@@ -236,8 +240,8 @@ static void free_rule(hd_rule *ru)
 static int define_metric(lua_State *L, hd_rules *r, const char *name, const char *where)
 {
 	hd_metric_def m = { 0 };
-	if (!strcmp(name, "prev"))
-		def_error(L, "'prev' is reserved for m.prev");
+	if (!strcmp(name, "prev") || !strcmp(name, "members"))
+		def_error(L, "'%s' is reserved for m.%s", name, name);
 	int slot = previous(L, r, DEF_METRIC, name);
 	m.kind = subject_of(L);
 	m.doc = opt_string(L, "doc");
@@ -261,6 +265,28 @@ static int define_metric(lua_State *L, hd_rules *r, const char *name, const char
 		free_metric(&r->metrics[slot]);
 	}
 	r->metrics[slot] = m;
+	return 0;
+}
+
+int hd_rules_add_provided(hd_rules *r, const char *name, const char *doc, hd_kind kind,
+			  const struct hd_preg *provider, const char *where)
+{
+	if (!strcmp(name, "prev") || !strcmp(name, "members")) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s: metric '%s': the name is reserved for m.%s, so rules could never read it",
+			 where, name, name);
+		hd_strv_push(&r->problems, msg);
+		return -1;
+	}
+	hd_metric_def m = { 0 };
+	m.name = hd_xstrdup(name);
+	m.doc = doc && doc[0] ? hd_xstrdup(doc) : NULL;
+	m.kind = kind;
+	m.fn_ref = LUA_NOREF;
+	m.provider = provider;
+	snprintf(m.where, sizeof m.where, "%s", where);
+	r->metrics = hd_xrealloc(r->metrics, sizeof *r->metrics * (size_t)(r->nmetrics + 1));
+	r->metrics[r->nmetrics++] = m;
 	return 0;
 }
 
@@ -432,6 +458,13 @@ static void hash_file(hd_rules *r, const char *path)
 	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
 		r->hash = fnv(r->hash, buf, n);
 	fclose(f);
+}
+
+void hd_rules_hash(hd_rules *r, const void *data, size_t n)
+{
+	if (!r->hash)
+		r->hash = 0xcbf29ce484222325ULL;
+	r->hash = fnv(r->hash, data, n);
 }
 
 int hd_rules_load(hd_rules *r, hd_lua *h, const hd_strv *paths, hd_err *err)

@@ -18,13 +18,18 @@
 typedef enum { HD_REP = 0, HD_TEAM = 1 } hd_kind;
 typedef enum { HD_SCORE, HD_RECOGNIZE, HD_COACH } hd_rule_type;
 
+struct hd_preg;
+
+/* A metric: SQL (sql set), Lua (fn_ref set) or a plugin's C provider
+ * (provider set), exactly one of the three. */
 typedef struct hd_metric_def {
 	char *name, *doc, *sql;
-	char where[256];
+	char where[256];	/* file:line, or "plugin NAME (path)" */
 	hd_kind kind;
-	int fn_ref;	 /* LUA_NOREF for SQL metrics */
+	int fn_ref;	 /* LUA_NOREF for SQL and plugin metrics */
 	int has_default;
 	double def;
+	const struct hd_preg *provider; /* the plugin's registration (plugin.h) */
 } hd_metric_def;
 
 typedef struct hd_rule {
@@ -63,6 +68,17 @@ int hd_rules_load(hd_rules *r, hd_lua *h, const hd_strv *paths, hd_err *err);
 /* Applies rules.weights and rules.disabled, warning about names that
  * match nothing; folds the config into r->hash. */
 void hd_rules_configure(hd_rules *r, const hd_config *c);
+
+/* Adds a metric computed by a plugin, before the rule files load, so
+ * that a rule defining one of the same name is an error naming both (a
+ * plugin's metric cannot be overridden).  `where` says which plugin.
+ * Returns 0, or -1 with a problem recorded (a name rules cannot read). */
+int hd_rules_add_provided(hd_rules *r, const char *name, const char *doc, hd_kind kind,
+			  const struct hd_preg *provider, const char *where);
+
+/* Folds n bytes of what else decides the results (the plugins loaded)
+ * into r->hash. */
+void hd_rules_hash(hd_rules *r, const void *data, size_t n);
 
 /* Index of a metric by name, or -1. */
 int hd_rules_metric(const hd_rules *r, const char *name);
