@@ -7,10 +7,13 @@
 --   team_attainment_cap  = 1.0   share of the group target that earns full marks
 --   momentum_span        = 0.25  +25% on last period earns full marks, -25% none;
 --                                a flat period scores 0.5
---   balance_top_fraction = 0.2   balance looks at the share of wins held by the top 20%
 --   density_target       = 0.8   share of members assisting or sharing for full marks
+--
+-- team_balance needs the bundled stats plugin (huddle.stats); `huddle plugins`
+-- says whether it is loaded.
 
 local clamp, param = huddle.clamp, huddle.param
+local stats = huddle.stats
 
 local function pct(x) return string.format("%.0f%%", 100 * x) end
 
@@ -46,16 +49,19 @@ score "team_momentum" {
 score "team_balance" {
   subject = "team",
   weight = 20,
-  doc = "Balance: how evenly the wins are spread (lower concentration in the top 20% scores higher)",
+  doc = "Balance: how evenly the wins are spread over the members (Gini coefficient; an even spread scores 1)",
   fn = function(team, m)
-    local top = param("balance_top_fraction", 0.2)
-    if (team:sum("won_amount") or 0) <= 0 then return nil, "no wins to spread" end
-    local share = team:share_of_top(top, "won_amount")
-    if share == nil then return nil, "no wins to spread" end
-    -- An even spread gives the top fraction about its own size (0.2): full
-    -- marks; one member holding everything gives 0.
-    return clamp((1 - share) / (1 - top), 0, 1),
-           string.format("top %s of members brought %s of the wins", pct(top), pct(share))
+    if not stats then error("team_balance needs the stats plugin; 'huddle plugins' says why it is not loaded") end
+    local wins = m.members.won_amount
+    local g = stats.gini(wins)
+    if g == nil then return nil, "no wins to spread" end
+    local n = #wins
+    if n == 1 then return 0, "one member holds all the wins" end
+    -- Among n members the Gini coefficient runs from 0 (everyone won the
+    -- same) to (n - 1) / n (one member won everything): scaled so that the
+    -- most uneven spread scores 0 whatever the team's size.
+    return clamp(1 - g * n / (n - 1), 0, 1),
+           string.format("Gini %.2f across %d members (0 is an even spread)", g, n)
   end,
 }
 

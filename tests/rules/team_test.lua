@@ -105,14 +105,28 @@ end)
 -- team_balance
 ---------------------------------------------------------------------------
 
-test("team_balance: the top 20% holding 5/9 of the wins", function()
+-- Gini coefficient G of the members' wins, scaled by n / (n - 1) so that
+-- one member holding everything scores 0 and an even spread 1.
+
+test("team_balance: one member with 500 and four with 100 (Gini 16/45)", function()
   local r = run {
     deals = { won(1, 1, 500, "2026-08-01"), won(2, 2, 100, "2026-08-01"), won(3, 3, 100, "2026-08-01"),
               won(4, 4, 100, "2026-08-01"), won(5, 5, 100, "2026-08-01") },
   }
   local c = component(team(r, "West"), "team_balance")
-  expect_near(c.value, (1 - 5 / 9) / 0.8, 1e-9)
-  expect_eq(c.why, "top 20% of members brought 56% of the wins")
+  -- sorted 100 100 100 100 500: G = (-4-2+0+2)*100 + 4*500 = 1600 over 5 * 900
+  expect_near(c.value, 1 - (1600 / 4500) * 5 / 4, 1e-9)
+  expect_eq(c.why, "Gini 0.36 across 5 members (0 is an even spread)")
+end)
+
+test("team_balance: members without wins count as zeros", function()
+  -- 300, 200, 100 and two members at 0: G = (2*200 + 4*300) / (5 * 600) = 8/15
+  local r = run {
+    deals = { won(1, 1, 300, "2026-08-01"), won(2, 2, 200, "2026-08-01"), won(3, 3, 100, "2026-08-01") },
+  }
+  local c = component(team(r, "West"), "team_balance")
+  expect_near(c.value, 1 - (8 / 15) * 5 / 4, 1e-9)
+  expect_eq(c.why, "Gini 0.53 across 5 members (0 is an even spread)")
 end)
 
 test("team_balance: an even spread earns full marks; no wins, no value", function()
@@ -120,8 +134,22 @@ test("team_balance: an even spread earns full marks; no wins, no value", functio
     deals = { won(1, 1, 100, "2026-08-01"), won(2, 2, 100, "2026-08-01"), won(3, 3, 100, "2026-08-01"),
               won(4, 4, 100, "2026-08-01"), won(5, 5, 100, "2026-08-01") },
   }
-  expect_near(component(team(r, "West"), "team_balance").value, 1, 1e-9)
+  local c = component(team(r, "West"), "team_balance")
+  expect_near(c.value, 1, 1e-9)
+  expect_eq(c.why, "Gini 0.00 across 5 members (0 is an even spread)")
   expect_true(no_value(component(team(r, "East"), "team_balance")))
+end)
+
+test("team_balance: one member holding every win scores 0, in a team of one too", function()
+  local r = run {
+    deals = { won(1, 1, 700, "2026-08-01"), won(2, 6, 50, "2026-08-01") },
+  }
+  local west = component(team(r, "West"), "team_balance")
+  expect_near(west.value, 0, 1e-9)
+  expect_eq(west.why, "Gini 0.80 across 5 members (0 is an even spread)")
+  local east = component(team(r, "East"), "team_balance")
+  expect_near(east.value, 0, 1e-9)
+  expect_eq(east.why, "one member holds all the wins")
 end)
 
 ---------------------------------------------------------------------------
