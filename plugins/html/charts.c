@@ -60,7 +60,8 @@ void hr_svg_ring(FILE *f, double a, double elapsed)
 	if (!isfinite(a) || a < 0)
 		a = 0;
 	const char *cls = a >= 1 ? "hit" : elapsed < 1 && a >= elapsed ? "pace" : "short";
-	fputs("<svg class=\"ring\" viewBox=\"0 0 140 140\" role=\"img\">", f);
+	fprintf(f, "<svg class=\"ring\" viewBox=\"0 0 140 140\" role=\"img\" aria-label=\"%s of the group target\">",
+		hr_percent(a, pct));
 	fprintf(f, "<circle class=\"track\" cx=\"70\" cy=\"70\" r=\"%.0f\"/>", r);
 	if (a > 0)
 		fprintf(f,
@@ -151,7 +152,10 @@ void hr_svg_slope(FILE *f, const hr_model *m, int max_teams)
 		yl[ls[k].i] = ls[k].y;
 		yr[rs[k].i] = rs[k].y;
 	}
-	fprintf(f, "<svg class=\"slope\" viewBox=\"0 0 %.0f %.0f\" role=\"img\">", w, H);
+	fprintf(f,
+		"<svg class=\"slope\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"Team scores, previous period "
+		"to this one\">",
+		w, H);
 	fputs("<text class=\"axis-head\" x=\"150\" y=\"14\" text-anchor=\"middle\">previous period</text>", f);
 	fputs("<text class=\"axis-head\" x=\"310\" y=\"14\" text-anchor=\"middle\">", f);
 	hr_text(f, m->api->result_period(m->res));
@@ -187,7 +191,8 @@ void hr_svg_spread(FILE *f, const int bins[10])
 	int max = 1;
 	for (int i = 0; i < 10; i++)
 		max = bins[i] > max ? bins[i] : max;
-	fputs("<svg class=\"spread\" viewBox=\"0 0 200 64\" role=\"img\">", f);
+	fputs("<svg class=\"spread\" viewBox=\"0 0 200 64\" role=\"img\" aria-label=\"Reps by score, in steps of ten\">",
+	      f);
 	for (int i = 0; i < 10; i++) {
 		double h = 46.0 * bins[i] / max;
 		fprintf(f, "<rect x=\"%d\" y=\"%.1f\" width=\"18\" height=\"%.1f\"><title>%d\xE2\x80\x93%d: %d rep%s</title></rect>",

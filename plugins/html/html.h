@@ -102,7 +102,7 @@ void hr_rule_title(FILE *f, const char *rule);
 /* Numbers for people, into buf (at least 32 bytes); each returns buf. */
 const char *hr_score(double v, char *buf);	/* 84.9 */
 const char *hr_delta(double d, char *buf);	/* +3.2, −1.5, ±0.0 */
-const char *hr_amount(double v, char *buf);	/* 920, 84.5k, 1.23M */
+const char *hr_amount(double v, char *buf);	/* 920, 4,000, 84.5k, 1.23M */
 const char *hr_count(long long v, char *buf);	/* 10,000 */
 const char *hr_percent(double r, char *buf);	/* 0.842 -> 84%; 0.997 -> 99% */
 /* The CSS class of a change: "up", "down" or "flat". */

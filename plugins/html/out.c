@@ -115,6 +115,8 @@ const char *hr_amount(double v, char *buf)
 		snprintf(buf, 32, "%s%.2fM", sign, a / 1e6);
 	else if (a >= 9999.5)
 		snprintf(buf, 32, "%s%.1fk", sign, a / 1e3);
+	else if (a >= 999.5)
+		snprintf(buf, 32, "%s%d,%03d", sign, (int)(a + 0.5) / 1000, (int)(a + 0.5) % 1000);
 	else
 		snprintf(buf, 32, "%s%.0f", sign, a);
 	return buf;

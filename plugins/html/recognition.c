@@ -79,10 +79,13 @@ void hr_recognition(FILE *f, const hr_model *m)
 	fputs("<section class=\"wrap\"><div class=\"section-head\"><div><h2>Recognition</h2><p>", f);
 	if (m->nrecognised) {
 		char a[32], b[32], c[32];
-		fprintf(f, "<b>%s of %s reps</b> earned recognition this period, <b>%s</b> of them from outside their "
-			"team's top three: the supporting cast counts as much as the stars. Listed alphabetically, "
-			"because recognition is not a ranking.",
-			hr_count(m->nrecognised, a), hr_count(m->nreps, b), hr_count(outside, c));
+		fprintf(f, "<b>%s of %s reps</b> earned recognition this period", hr_count(m->nrecognised, a),
+			hr_count(m->nreps, b));
+		if (outside)
+			fprintf(f, ", <b>%s</b> of them from outside their team's top three", hr_count(outside, c));
+		fputs(": the supporting cast counts as much as the stars. Listed alphabetically, because "
+		      "recognition is not a ranking.",
+		      f);
 	} else {
 		fputs("No rep earned a recognition this period.", f);
 	}

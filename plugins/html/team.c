@@ -17,6 +17,7 @@
 #define LEGEND_TEAMS 30	  /* up to this many teams, each leaderboard has its legend */
 #define TITLES_REPS  600  /* up to this many reps, bar segments have tooltips */
 #define BARS_BUDGET  2400 /* bars drawn over all teams, unless plugins.html.top says */
+#define SPREAD_REPS  20	  /* teams this large show their score spread */
 
 /* high, medium, low, then anything else. */
 static int severity_rank(const char *s)
@@ -153,8 +154,8 @@ static void group_target(FILE *f, hr_model *m, const hr_team *t)
 	if (t->has_target)
 		fputs("</div>", f);
 
-	/* Beyond the reps the chart draws, the shape of the whole team. */
-	if (t->nreps > chart_top(m)) {
+	/* Beyond the reps the chart draws, the shape of a large team. */
+	if (t->nreps > chart_top(m) && t->nreps >= SPREAD_REPS) {
 		int bins[10] = { 0 }, scored = 0;
 		for (int k = 0; k < t->nreps; k++) {
 			const hr_rep *r = &m->reps[t->reps[k]];
