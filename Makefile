@@ -1,20 +1,28 @@
 # A thin wrapper around CMake: the README's two commands.
 #   make demo   install what is missing, build, create a demo database, print its scorecard
-#   make test   install what is missing, build, run the whole test suite with ctest
+#   make test   install what is missing (and headless Chromium), build, run the whole test suite
 # make test-sanitize runs the suite again under AddressSanitizer and UBSan.
 
 BUILD ?= build
 DB ?= demo.db
 DEBS = build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libconfig-dev \
-       libcmocka-dev python3 sqlite3
+       libcurl4-openssl-dev libcmocka-dev python3 sqlite3
+# Only the tests need these: the html report is rendered in headless Chromium.
+TEST_DEBS = chromium fonts-liberation
 
-.PHONY: all deps build demo test test-sanitize format clean
+.PHONY: all deps test-deps install-debs build demo test test-sanitize format clean
 
 all: build
 
 # Installs missing Debian packages when run as root; otherwise says which.
 deps:
-	@missing=""; for p in $(DEBS); do \
+	@$(MAKE) -s --no-print-directory install-debs PKGS="$(DEBS)"
+
+test-deps:
+	@$(MAKE) -s --no-print-directory install-debs PKGS="$(TEST_DEBS)"
+
+install-debs:
+	@missing=""; for p in $(PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -36,10 +44,10 @@ demo: build
 	./$(BUILD)/huddle demo --db $(DB)
 	./$(BUILD)/huddle eval --db $(DB)
 
-test: build
+test: build test-deps
 	cd $(BUILD) && ctest --output-on-failure -j2
 
-test-sanitize: deps
+test-sanitize: deps test-deps
 	cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DHUDDLE_SANITIZE=ON >/dev/null
 	cmake --build $(BUILD)-asan -j2 -- -s --no-print-directory
 	cd $(BUILD)-asan && ctest --output-on-failure -j2
