@@ -173,7 +173,9 @@ score "after" { weight = 1, doc = "runs after", fn = function(rep, m) return 0.5
     def test_plugin_functions_count_against_the_instruction_budget(self):
         self.make_team()
         with open(os.path.join(self.tmp, "huddle.cfg"), "a") as f:
-            f.write("sandbox = { instructions = 2000000; };\n")
+            # Time enough that only the budget can stop the loop, however
+            # slow the machine (or a sanitizer) makes each sort.
+            f.write("sandbox = { instructions = 2000000; time_ms = 120000; };\n")
         self.write("rules/probe.lua", WON + '''
 local big = {}
 for i = 1, 100000 do big[i] = i end  -- built while the file loads
