@@ -533,6 +533,9 @@ class Setup(NotifyCase):
     def test_a_bad_webhook_config_names_the_config_file(self):
         cfg, line = self.bad_config("url = 5;")
         r = self.notify(cfg=cfg)
+        # As every config message does: the file as it was named, and the line.
+        self.assertIn("%s:%d: plugins.webhook.url" % (cfg, line), r.err)
+        r = self.notify(cfg=os.path.join(self.tmp, cfg))
         self.assertIn("%s:%d: plugins.webhook.url" % (os.path.join(self.tmp, cfg), line), r.err)
 
     def test_an_unknown_webhook_setting_is_a_warning_with_its_line(self):
