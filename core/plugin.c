@@ -278,6 +278,17 @@ static void load_one(const hd_config *cfg, int dirfd, const char *dir, const cha
 		unload(h, dl);
 		return;
 	}
+	/* A plugin's functions live in huddle.<name>: a name of huddle's own
+	 * (lapi.c; plugin_lua.c checks the table itself too) would hide it. */
+	static const char *const own[] = { "param", "clamp", "ratio", "days_between", "log",
+					   "db",    "period", "as_of", NULL };
+	for (const char *const *o = own; *o; o++)
+		if (!strcmp(*o, d->name)) {
+			refuse(h, "its name \"%s\" is taken by huddle.%s, which rules use; rename the plugin", d->name,
+			       d->name);
+			unload(h, dl);
+			return;
+		}
 	free(h->name);
 	h->name = hd_xstrdup(d->name);
 	h->version = hd_xstrdup(d->version ? d->version : "?");

@@ -77,6 +77,17 @@ class Refusals(PluginCase):
         self.assert_demo_complete(ev)
         self.assertIn("plugin dup refused: %s: a plugin named dup is already loaded" % second, ev.err)
 
+    def test_a_plugin_named_like_a_field_of_huddle_is_refused(self):
+        path = self.install("taken_db")
+        self.configure(["taken_db"])
+        r, entries = self.plugins()
+        self.assertEqual(entries[path].status, "REFUSED", repr(r))
+        self.assertEqual(entries[path].text,
+                         'its name "db" is taken by huddle.db, which rules use; rename the plugin')
+        ev = self.eval_demo()
+        self.assert_demo_complete(ev)
+        self.assertIn("plugin taken_db refused: %s: its name \"db\" is taken" % path, ev.err)
+
     def test_registering_after_init_is_refused_and_changes_nothing(self):
         self.install("late")
         self.configure(["late"])
