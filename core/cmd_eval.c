@@ -155,11 +155,6 @@ static int eval_previous(hd_engine *e, const hd_period *p, hd_result *prev, hd_e
 	if (rc)
 		return rc;
 	keep_names(prev);
-	/* Rule calls the watchdog stopped are remembered by subject index,
-	 * which means another rep in the next period's subjects. */
-	free(e->skips);
-	e->skips = NULL;
-	e->nskips = 0;
 	return 0;
 }
 

@@ -75,6 +75,11 @@ int hd_engine_prepare(hd_engine *e, const hd_period *p, int as_of, hd_err *err)
 {
 	free_ctx(e);
 	hd_subjects_free(&e->subj);
+	/* Rule calls the watchdog stopped are remembered by subject index,
+	 * which is another subject in another period. */
+	free(e->skips);
+	e->skips = NULL;
+	e->nskips = 0;
 	hd_pctx *c = &e->ctx[0];
 	c->period = *p;
 	c->as_of = as_of;
