@@ -134,7 +134,7 @@ class ExampleData(ImportTestCase):
         self.assertEqual(self.rows("PRAGMA foreign_key_check"), [])
         r = self.ok("eval", "--db", "team.db", "--period", "2026-Q3", "--as-of", "2026-09-30", "--format",
                     "json", "--no-save")
-        self.assertGreaterEqual(len(r.json()["reps"]), 12)
+        self.assertEqual(len(r.json()["reps"]), 35, "every active rep has a scorecard")
 
     def test_load_sh_builds_a_new_database_from_the_folder_all_or_nothing(self):
         env = dict(self.env, HUDDLE=hcli.HUDDLE)
@@ -142,7 +142,7 @@ class ExampleData(ImportTestCase):
         p = subprocess.run(["sh", script, "loaded.db"], cwd=self.tmp, env=env, capture_output=True, text=True)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("loaded 18 files into loaded.db", p.stdout)
-        self.assertEqual(self.rows("SELECT count(*) FROM reps", db="loaded.db"), [(13,)])
+        self.assertEqual(self.rows("SELECT count(*) FROM reps", db="loaded.db"), [(36,)])
 
         p = subprocess.run(["sh", script, "loaded.db"], cwd=self.tmp, env=env, capture_output=True, text=True)
         self.assertEqual(p.returncode, 2, "an existing database is refused")
@@ -155,7 +155,7 @@ class ExampleData(ImportTestCase):
         p = subprocess.run(["sh", script, "new.db", "broken"], cwd=self.tmp, env=env, capture_output=True,
                            text=True)
         self.assertEqual(p.returncode, 3, p.stderr)
-        self.assertIn("client_metrics.csv:10: column \"deal_id\"", p.stderr)
+        self.assertIn("client_metrics.csv:28: column \"deal_id\"", p.stderr)
         self.assertEqual([f for f in os.listdir(self.tmp) if f.startswith("new.db")], [])
 
 
@@ -610,7 +610,7 @@ class Killed(ImportTestCase):
             try:
                 self.assertEqual(con.execute("PRAGMA integrity_check").fetchone()[0], "ok", db)
                 self.assertIn(con.execute("SELECT count(*) FROM activities").fetchone()[0], (0, self.ROWS), db)
-                self.assertEqual(con.execute("SELECT count(*) FROM reps").fetchone()[0], 13, db)
+                self.assertEqual(con.execute("SELECT count(*) FROM reps").fetchone()[0], 36, db)
             finally:
                 con.close()
         self.assertGreater(killed, 0, "some imports were killed halfway")
