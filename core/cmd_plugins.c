@@ -53,8 +53,10 @@ static int run(int argc, char **argv, hd_err *err)
 		return c == HD_CLI_HELPED ? 0 : c;
 	if (optind < argc)
 		return hd_cli_usage_error(&cli, err, "unexpected argument '%s'", argv[optind]);
-	if ((rc = hd_cli_config(&cli, err)))
+	if ((rc = hd_cli_config(&cli, err))) {
+		hd_cli_close(&cli);
 		return rc;
+	}
 	hd_plugins_load(&cli.cfg);
 	const hd_plugins *p = hd_plugins_get();
 	printf("folders searched:\n");

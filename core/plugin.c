@@ -18,6 +18,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <dlfcn.h>
+#include <link.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -189,11 +190,26 @@ static void close_fd(huddle_host *h)
 	h->fd = -1;
 }
 
-/* Unloads a refused plugin none of whose functions was called. */
+/* Unloads a refused plugin none of whose functions was called.  Its
+ * descriptor stays open, as every descriptor dlopen was given does until
+ * the process ends: the object may stay mapped after dlclose (a
+ * NODELETE object, or one already loaded under another name through a
+ * hard link), and the dynamic loader would take a later plugin opened as
+ * the same /proc/self/fd/N for it. */
 static void unload(huddle_host *h, void *dl)
 {
+	(void)h;
 	dlclose(dl);
-	close_fd(h);
+}
+
+/* The size of the object the descriptor symbol names, or 0. */
+static size_t symbol_size(const void *addr)
+{
+	Dl_info info;
+	const ElfW(Sym) *sym = NULL;
+	if (!dladdr1(addr, &info, (void **)&sym, RTLD_DL_SYMENT) || !sym || ELF64_ST_TYPE(sym->st_info) != STT_OBJECT)
+		return 0;
+	return (size_t)sym->st_size;
 }
 
 /* Loads the plugin file `name` of folder `dir` (a real path, checked). */
@@ -224,13 +240,10 @@ static void load_one(const hd_config *cfg, int dirfd, const char *dir, const cha
 	char fdpath[64];
 	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
 	void *dl = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
-	/* The descriptor stays open as long as the object is loaded: the
-	 * dynamic loader knows an object by the name it was opened under, so
-	 * a later plugin opened as the same /proc/self/fd/N would be taken
-	 * for this one. */
+	/* The descriptor stays open (see unload). */
 	h->fd = fd;
 	if (!dl) {
-		close_fd(h);
+		close_fd(h); /* nothing was loaded under its name */
 		const char *e = dlerror();
 		/* dlerror names /proc/self/fd/N; the message after it is the news. */
 		const char *colon = e ? strstr(e, ": ") : NULL;
@@ -244,8 +257,18 @@ static void load_one(const hd_config *cfg, int dirfd, const char *dir, const cha
 		unload(h, dl); /* nothing of it was called */
 		return;
 	}
-	/* The fields read before size is trusted are the first ones of every
-	 * version of the descriptor. */
+	/* Nothing of the descriptor is read before the symbol is known to be
+	 * an object large enough for the fields that every version has, and
+	 * no field beyond the size it declares (and has) is read at all. */
+	size_t have = symbol_size(d);
+	if (have < HUDDLE_PLUGIN_SIZE_1_0 || d->size < HUDDLE_PLUGIN_SIZE_1_0 || d->size > have) {
+		refuse(h, "its %s is not a descriptor of plugin ABI %d (%zu bytes of object, %u declared, at least "
+			  "%zu needed): build it with HUDDLE_PLUGIN(...) of plugin.h",
+		       HUDDLE_PLUGIN_SYMBOL, HUDDLE_ABI_MAJOR, have, have >= sizeof(uint32_t) ? d->size : 0,
+		       (size_t)HUDDLE_PLUGIN_SIZE_1_0);
+		unload(h, dl);
+		return;
+	}
 	if (d->abi_major != HUDDLE_ABI_MAJOR) {
 		refuse(h, "built for plugin ABI %u.%u, but this huddle has %d.%d: rebuild it against this huddle's "
 			  "plugin.h",
@@ -257,12 +280,6 @@ static void load_one(const hd_config *cfg, int dirfd, const char *dir, const cha
 		refuse(h, "built for plugin ABI %u.%u, newer than this huddle's %d.%d: upgrade huddle, or rebuild "
 			  "the plugin against this huddle's plugin.h",
 		       d->abi_major, d->abi_minor, HUDDLE_ABI_MAJOR, HUDDLE_ABI_MINOR);
-		unload(h, dl);
-		return;
-	}
-	if (d->size < sizeof(huddle_plugin)) {
-		refuse(h, "its descriptor is %u bytes, smaller than ABI %d.%d's %zu: rebuild it", d->size,
-		       HUDDLE_ABI_MAJOR, HUDDLE_ABI_MINOR, sizeof(huddle_plugin));
 		unload(h, dl);
 		return;
 	}
@@ -421,7 +438,6 @@ void hd_plugins_unload(void)
 		if (h->status == HD_PLUGIN_LOADED && h->desc->fini)
 			h->desc->fini(h);
 		hd_strv_free(&h->paths);
-		close_fd(h);
 		free(h->path);
 		free(h->name);
 		free(h->version);

@@ -15,20 +15,24 @@
  *
  * Versions.  HUDDLE_ABI_MAJOR changes when something in this header
  * changes incompatibly; huddle refuses a plugin of another major.
- * HUDDLE_ABI_MINOR grows when functions are appended to huddle_api (the
- * table is append-only: no member is ever removed, moved or changed);
- * huddle refuses a plugin built for a newer minor than its own, so a
- * plugin may use every member of the table its minor documents.  The
+ * HUDDLE_ABI_MINOR grows when members are appended to huddle_api or to
+ * huddle_plugin (both are append-only: no member is ever removed, moved
+ * or changed).  A plugin declares in its descriptor the minor it needs:
+ * by default the minor of the header it was built with; define
+ * HUDDLE_PLUGIN_MINOR before including this header to ask for less, and
+ * test newer members with HUDDLE_API_HAS before calling them.  huddle
+ * refuses a plugin that needs a newer minor than its own.  The
  * descriptor's `build` string records what else must agree (the Lua
  * version, the size of pointers and integers); it must equal huddle's.
  *
  * Ownership.  Every string and object the host hands to a plugin is the
  * host's: valid for the duration of the call it was given in (a setting:
- * while the plugin is loaded), never to be freed or written by the
- * plugin.  Every string and object a plugin hands to the host (names,
- * docs, the descriptor, user data pointers) must stay valid until its
- * fini has returned; string literals are the usual choice.  The host
- * copies nothing it does not say it copies.
+ * while the plugin is loaded), never to be freed, closed or written by
+ * the plugin.  What a plugin hands to the host at registration (names,
+ * docs, user data pointers) and its descriptor must stay valid until its
+ * fini has returned; string literals are the usual choice.  What it
+ * hands to the host in any other call (import_header's names,
+ * import_row's values, messages) is read during that call only.
  *
  * Errors.  A callback returns 0 on success.  On failure it calls
  * api->fail(host, ...) with what went wrong and what to do about it, and
@@ -235,7 +239,7 @@ typedef struct huddle_api {
 	 * such subject, or the reporter was registered without
 	 * HUDDLE_REPORT_PREVIOUS). */
 	const huddle_card *(*result_previous)(const huddle_result *r, const huddle_card *c);
-	/* A read-only connection to the database evaluated. */
+	/* A read-only connection to the database evaluated; do not close it. */
 	struct sqlite3 *(*result_db)(const huddle_result *r);
 
 	int (*card_kind)(const huddle_card *c);
@@ -304,15 +308,18 @@ typedef struct huddle_api {
 	int (*notice_attempts)(const huddle_notice *n);
 } huddle_api;
 
-/* Whether the host's table has member m (for plugins that also run on
- * older hosts of the same major). */
+/* Whether the host's table has member m: for a plugin that declares an
+ * older HUDDLE_PLUGIN_MINOR than the header it is built with, so that it
+ * also loads in older hosts of the same major, before it calls a member
+ * newer than that minor. */
 #define HUDDLE_API_HAS(api, m) \
 	((api)->size >= offsetof(huddle_api, m) + sizeof(((huddle_api *)0)->m))
 
-/* The descriptor every plugin exports. */
+/* The descriptor every plugin exports.  Append-only like huddle_api:
+ * `size` says how much of it the plugin has. */
 typedef struct huddle_plugin {
 	uint32_t size;		       /* sizeof(huddle_plugin) */
-	uint16_t abi_major, abi_minor; /* HUDDLE_ABI_MAJOR, HUDDLE_ABI_MINOR */
+	uint16_t abi_major, abi_minor; /* HUDDLE_ABI_MAJOR, HUDDLE_PLUGIN_MINOR */
 	const char *name;	       /* [a-z][a-z0-9_]*, at most 32 bytes */
 	const char *version;	       /* the plugin's own */
 	const char *build;	       /* HUDDLE_PLUGIN_BUILD */
@@ -324,6 +331,15 @@ typedef struct huddle_plugin {
 	void (*fini)(huddle_host *h);
 } huddle_plugin;
 
+/* The size of the descriptor of ABI 1.0: every descriptor has at least
+ * these fields. */
+#define HUDDLE_PLUGIN_SIZE_1_0 (offsetof(huddle_plugin, fini) + sizeof(void (*)(huddle_host *)))
+
+/* The minor of the ABI the plugin needs (see Versions above). */
+#ifndef HUDDLE_PLUGIN_MINOR
+#define HUDDLE_PLUGIN_MINOR HUDDLE_ABI_MINOR
+#endif
+
 #if defined(__GNUC__)
 #define HUDDLE_EXPORT __attribute__((visibility("default")))
 #else
@@ -334,7 +350,7 @@ typedef struct huddle_plugin {
 #define HUDDLE_PLUGIN(name, version, summary, init, fini)                                           \
 	HUDDLE_EXPORT extern const huddle_plugin huddle_plugin_descriptor;                         \
 	const huddle_plugin huddle_plugin_descriptor = { sizeof(huddle_plugin), HUDDLE_ABI_MAJOR,  \
-							 HUDDLE_ABI_MINOR,      (name),            \
+							 HUDDLE_PLUGIN_MINOR,   (name),            \
 							 (version),             HUDDLE_PLUGIN_BUILD, \
 							 (summary),             (init),            \
 							 (fini) }

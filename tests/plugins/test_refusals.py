@@ -88,6 +88,34 @@ class Refusals(PluginCase):
         self.assert_demo_complete(ev)
         self.assertIn("plugin taken_db refused: %s: its name \"db\" is taken" % path, ev.err)
 
+    def test_a_plugin_left_mapped_by_a_refused_one_is_not_taken_for_the_next(self):
+        # nodelete.so stays mapped after it is refused; its /proc/self/fd/N
+        # name must not answer for other.so, loaded after it.
+        bad = self.install("nodelete", as_name="aaa")
+        good = self.install("other", as_name="bbb")
+        self.configure(["aaa", "bbb"])
+        r, entries = self.plugins()
+        self.assertEqual(entries[bad].status, "REFUSED", repr(r))
+        self.assertIn("built for plugin ABI 9.0", entries[bad].text)
+        self.assertEqual(entries[good].status, "loaded", repr(r))
+        self.assertEqual(entries[good].name, "other", repr(r))
+
+    def test_a_hard_link_to_a_loaded_plugin_does_not_hide_the_next_one(self):
+        first = self.install("fine", folder="d1", as_name="aaa")
+        d2 = os.path.join(self.tmp, "d2")
+        os.makedirs(d2, mode=0o755)
+        os.chmod(d2, 0o755)
+        link = os.path.join(d2, "aaa_old.so")
+        os.link(first, link)
+        good = self.install("other", folder="d2", as_name="bbb")
+        self.configure(["aaa", "aaa_old", "bbb"], dirs=("d1", "d2"))
+        r, entries = self.plugins()
+        self.assertEqual(entries[first].status, "loaded", repr(r))
+        self.assertEqual(entries[link].status, "REFUSED", repr(r))
+        self.assertIn("a plugin named fine is already loaded from %s" % first, entries[link].text)
+        self.assertEqual(entries[good].status, "loaded", repr(r))
+        self.assertEqual(entries[good].name, "other", repr(r))
+
     def test_registering_after_init_is_refused_and_changes_nothing(self):
         self.install("late")
         self.configure(["late"])

@@ -6,6 +6,7 @@
  *	BROKEN_MAJOR=n      the descriptor says ABI major n
  *	BROKEN_MINOR_NEWER  ABI minor one past the host's
  *	BROKEN_SHORT        a descriptor smaller than the host's
+ *	BROKEN_TINY         the descriptor symbol is a 4-byte object
  *	BROKEN_NO_SYMBOL    the descriptor under another name
  *	BROKEN_BUILD        built for another Lua
  *	BROKEN_UNDEFINED    needs a symbol nobody defines (RTLD_NOW)
@@ -136,6 +137,17 @@ const huddle_plugin huddle_plugin_descriptor = {
 	fini
 };
 /* clang-format on */
+#elif defined(BROKEN_TINY)
+/* A symbol of the right name that is no descriptor at all: reading the
+ * ABI fields would read past it. */
+HUDDLE_EXPORT extern const uint32_t huddle_plugin_descriptor;
+const uint32_t huddle_plugin_descriptor = 64;
+/* init and fini are there all the same, as in a plugin that got its
+ * descriptor wrong. */
+static const struct {
+	int (*init)(huddle_host *, const huddle_api *);
+	void (*fini)(huddle_host *);
+} kept __attribute__((used)) = { init, fini };
 #elif defined(BROKEN_NO_SYMBOL)
 /* A typo in the symbol's name: nothing named huddle_plugin_descriptor. */
 HUDDLE_EXPORT extern const huddle_plugin huddle_plugin_descripter;
