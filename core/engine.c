@@ -80,6 +80,9 @@ int hd_engine_prepare(hd_engine *e, const hd_period *p, int as_of, hd_err *err)
 	free(e->skips);
 	e->skips = NULL;
 	e->nskips = 0;
+	free(e->mfails);
+	e->mfails = NULL;
+	e->nmfails = 0;
 	hd_pctx *c = &e->ctx[0];
 	c->period = *p;
 	c->as_of = as_of;
@@ -99,6 +102,8 @@ void hd_engine_close(hd_engine *e)
 {
 	free(e->skips);
 	e->skips = NULL;
+	free(e->mfails);
+	e->mfails = NULL;
 	free_ctx(e);
 	hd_lua_close(&e->lua);
 	hd_rules_free(&e->rules);

@@ -50,6 +50,7 @@ typedef struct hd_watch {
 	volatile double deadline; /* monotonic seconds; the rule call must end by then */
 	volatile int kind, subject;
 	volatile int rule; /* index into rules, or -1 between rule calls */
+	volatile int metric, metric_ctx; /* a plugin's metric provider running, or -1 */
 	char fatal[1024];  /* why the worker gave up on the whole run */
 } hd_watch;
 
@@ -71,6 +72,8 @@ typedef struct hd_engine {
 	char fatal[1024];     /* a damaged database met by rule SQL: no run */
 	hd_skip *skips;	      /* rule calls the watchdog stopped */
 	int nskips;
+	hd_skip *mfails;      /* plugin metrics (rule: NULL, kind: metric, subject: ctx) it stopped */
+	int nmfails;
 	/* Tracing for explain: reads of subject trace_subject of trace_kind. */
 	int trace_kind, trace_subject;
 	hd_read trace[HD_MAX_TRACE];

@@ -589,13 +589,24 @@ static void compute_plugin(hd_engine *e, int mi, int ctx)
 	double *v = hd_xmalloc(sizeof *v * (size_t)(n ? n : 1));
 	for (int i = 0; i < n; i++)
 		v[i] = NAN;
+	for (int i = 0; i < e->nmfails; i++)
+		if (e->mfails[i].kind == mi && e->mfails[i].subject == ctx) {
+			free(v);
+			fail_sql(e, mi, ctx, "%s: metric '%s': the provider was stopped: %s", m->where, m->name,
+				 e->mfails[i].why);
+		}
 	huddle_metric_call call = { e, mi, ctx, m->kind == HD_REP ? HUDDLE_REP : HUDDLE_TEAM, v };
 	double t0 = hd_now(), allowance = e->cfg->sb_sql_ms / 1000.0;
-	if (e->watch)
+	if (e->watch) {
 		e->watch->deadline += allowance;
+		e->watch->metric_ctx = ctx;
+		e->watch->metric = mi;
+	}
 	hd_plugin_failure(p->owner); /* forget a message of an earlier call */
 	hd_rule_sql_arm(e);
 	int rc = p->metric(p->owner, p->ud, &call);
+	if (e->watch)
+		e->watch->metric = -1;
 	char msg[8];
 	sqlite3 *db = rule_db(e, msg, sizeof msg);
 	if (db)

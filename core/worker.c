@@ -290,6 +290,17 @@ static void add_skip(hd_engine *e, const hd_watch *w, const char *why)
 	k->subject = w->subject;
 	k->rule = w->rule >= 0 && w->rule < e->rules.nrules ? &e->rules.rules[w->rule] : NULL;
 	snprintf(k->why, sizeof k->why, "%s", why);
+	/* A plugin's metric provider was running: it would run, and be
+	 * stopped, again for the next subject that reads it, in every fresh
+	 * worker.  Once is enough: from now on the metric fails. */
+	if (w->metric >= 0) {
+		e->mfails = hd_xrealloc(e->mfails, sizeof *e->mfails * (size_t)(e->nmfails + 1));
+		k = &e->mfails[e->nmfails++];
+		k->kind = w->metric;
+		k->subject = w->metric_ctx;
+		k->rule = NULL;
+		snprintf(k->why, sizeof k->why, "%s", why);
+	}
 }
 
 /* Runs one worker from (kind, index) until it finishes or is stopped.
@@ -304,6 +315,7 @@ static int supervise(hd_engine *e, hd_result *res, hd_watch *w, int kind, int in
 	w->kind = kind;
 	w->subject = index;
 	w->rule = -1;
+	w->metric = w->metric_ctx = -1;
 	fflush(NULL); /* nothing buffered may be written twice */
 	pid_t pid = fork();
 	if (pid < 0) {

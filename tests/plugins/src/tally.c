@@ -91,6 +91,16 @@ static int broken(huddle_host *h, void *ud, huddle_metric_call *c)
 	return -1;
 }
 
+/* A provider that never returns: only the watchdog ends it. */
+static int spin(huddle_host *h, void *ud, huddle_metric_call *c)
+{
+	(void)h, (void)ud, (void)c;
+	mark("tally", "tally_spin");
+	for (volatile unsigned long i = 0;; i++)
+		;
+	return 0;
+}
+
 static int init(huddle_host *h, const huddle_api *a)
 {
 	api = a;
@@ -107,7 +117,8 @@ static int init(huddle_host *h, const huddle_api *a)
 	                       "deals created in the period") ||
 	       api->add_metric(h, "tally_as_of_day", HUDDLE_TEAM, as_of_day, NULL,
 	                       "day of month of the as-of date") ||
-	       api->add_metric(h, "tally_broken", HUDDLE_REP, broken, NULL, "always fails");
+	       api->add_metric(h, "tally_broken", HUDDLE_REP, broken, NULL, "always fails") ||
+	       api->add_metric(h, "tally_spin", HUDDLE_REP, spin, NULL, "never returns");
 }
 
 static void fini(huddle_host *h)
