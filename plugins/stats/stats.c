@@ -17,6 +17,17 @@
  * result is nil, as metrics are nil where there is no value, so that a
  * score can say "no value" instead of failing.
  *
+ * Range.  A result is a finite number or nil, never an infinity or NaN.
+ * Finite elements can still overflow the sums on the way (the mean of
+ * { 1e308, 1e308 } sums to 2e308), though the mean, the standard
+ * deviation, a percentile and the Gini coefficient always lie within
+ * the elements' own range.  So these are computed on the elements
+ * scaled by a power of two, which is exact (no digit changes) and
+ * brings every element below 1; the result is scaled back.  Only a
+ * z-score can truly exceed the largest double (an x far from an array
+ * of almost no spread); then it is nil too, "no value that a number can
+ * hold", which a score treats as it treats no spread.
+ *
  * Work.  The host charges each call the length of its arrays against
  * the rule's instruction budget before it starts (core/plugin_lua.c), and
  * the copy a sort needs is Lua memory, under sandbox.memory_mb.  What is
@@ -79,22 +90,62 @@ static double check_finite(lua_State *L, int arg)
 	return x;
 }
 
+/* The exponent e of the power of two with |v[i]| / 2^e < 1 for every
+ * element (0 when all are 0). */
+static int magnitude(const double *v, size_t n)
+{
+	double top = 0;
+	for (size_t i = 0; i < n; i++)
+		top = fmax(top, fabs(v[i]));
+	int e;
+	frexp(top, &e);
+	return e;
+}
+
+/* The plain sum first: scaled, a tiny element among huge ones could
+ * fall below the smallest double, and the plain sum keeps it.  Only a
+ * sum that overflowed is done again, scaled: then it is below n. */
 static double mean_of(const double *v, size_t n)
 {
 	double s = 0;
 	for (size_t i = 0; i < n; i++)
 		s += v[i];
-	return s / (double)n;
+	if (isfinite(s))
+		return s / (double)n;
+	int e = magnitude(v, n);
+	s = 0;
+	for (size_t i = 0; i < n; i++)
+		s += ldexp(v[i], -e);
+	return ldexp(s / (double)n, e);
 }
 
 /* Two passes (the mean, then the squares around it): one pass of sums
- * of squares loses every digit when values are large and close. */
-static double stdev_of(const double *v, size_t n, double mean)
+ * of squares loses every digit when values are large and close.  Always
+ * scaled: a difference of two finite elements can overflow, and so can
+ * the square of one above 1e154 (and the square of one below 1e-162
+ * vanishes); scaled, each difference is below 2 and the sum below 4n. */
+static double stdev_of(const double *v, size_t n)
 {
-	double ss = 0;
+	int e = magnitude(v, n);
+	double mean = 0, ss = 0;
 	for (size_t i = 0; i < n; i++)
-		ss += (v[i] - mean) * (v[i] - mean);
-	return sqrt(ss / (double)n);
+		mean += ldexp(v[i], -e);
+	mean /= (double)n;
+	for (size_t i = 0; i < n; i++) {
+		double d = ldexp(v[i], -e) - mean;
+		ss += d * d;
+	}
+	return ldexp(sqrt(ss / (double)n), e);
+}
+
+/* Pushes x, or nil when it is not finite: the one place that keeps
+ * infinities and NaN from reaching a rule (see "Range" above). */
+static void push_result(lua_State *L, double x)
+{
+	if (isfinite(x))
+		lua_pushnumber(L, x);
+	else
+		lua_pushnil(L);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -110,7 +161,7 @@ static int l_mean(lua_State *L)
 	if (!v)
 		lua_pushnil(L);
 	else
-		lua_pushnumber(L, mean_of(v, n));
+		push_result(L, mean_of(v, n));
 	return 1;
 }
 
@@ -121,7 +172,7 @@ static int l_stdev(lua_State *L)
 	if (!v)
 		lua_pushnil(L);
 	else
-		lua_pushnumber(L, stdev_of(v, n, mean_of(v, n)));
+		push_result(L, stdev_of(v, n));
 	return 1;
 }
 
@@ -138,7 +189,11 @@ static int l_percentile(lua_State *L)
 	qsort(v, n, sizeof *v, cmp_double);
 	double pos = p / 100 * (double)(n - 1);
 	size_t lo = (size_t)floor(pos), hi = (size_t)ceil(pos);
-	lua_pushnumber(L, v[lo] + (v[hi] - v[lo]) * (pos - (double)lo));
+	double f = pos - (double)lo, gap = v[hi] - v[lo];
+	/* The gap between two finite neighbours overflows only when they
+	 * are huge and of opposite signs; then the weighted sum, whose
+	 * terms cannot overflow, is as exact as anything. */
+	push_result(L, isfinite(gap) ? v[lo] + gap * f : v[lo] * (1 - f) + v[hi] * f);
 	return 1;
 }
 
@@ -147,17 +202,24 @@ static int l_zscore(lua_State *L)
 	size_t n;
 	double x = check_finite(L, 1);
 	const double *v = check_array(L, 2, &n);
-	double mean = v ? mean_of(v, n) : 0, sd = v ? stdev_of(v, n, mean) : 0;
-	if (sd > 0)
-		lua_pushnumber(L, (x - mean) / sd);
-	else
+	double mean = v ? mean_of(v, n) : 0, sd = v ? stdev_of(v, n) : 0;
+	if (!(sd > 0)) {
 		lua_pushnil(L);
+		return 1;
+	}
+	/* x and the mean are finite but their difference need not be; in
+	 * halves it is, and an overflow left after that is the z-score's
+	 * own, which push_result turns into nil. */
+	double d = x - mean;
+	push_result(L, isfinite(d) ? d / sd : 2 * ((x / 2 - mean / 2) / sd));
 	return 1;
 }
 
 /* G = sum_i (2i - n - 1) x_i / (n sum x), over x sorted ascending, i
  * from 1: 0 when everyone holds the same, (n - 1) / n when one holds
- * everything. */
+ * everything.  G does not change when every x is scaled alike, and
+ * scaled below 1 neither sum can overflow (the weighted one stays
+ * below n^2, n sum x below n^2 as well). */
 static int l_gini(lua_State *L)
 {
 	size_t n;
@@ -172,13 +234,15 @@ static int l_gini(lua_State *L)
 	double total = 0, weighted = 0;
 	if (v) {
 		qsort(v, n, sizeof *v, cmp_double);
+		int e = magnitude(v, n);
 		for (size_t i = 0; i < n; i++) {
-			total += v[i];
-			weighted += (2.0 * (double)(i + 1) - (double)n - 1) * v[i];
+			double x = ldexp(v[i], -e);
+			total += x;
+			weighted += (2.0 * (double)(i + 1) - (double)n - 1) * x;
 		}
 	}
 	if (total > 0)
-		lua_pushnumber(L, weighted / ((double)n * total));
+		push_result(L, weighted / ((double)n * total));
 	else
 		lua_pushnil(L);
 	return 1;
@@ -197,7 +261,8 @@ static int init(huddle_host *h, const huddle_api *a)
 	    {"percentile", l_percentile,
 	     "percentile(array, p): p in 0..100, linear between the closest ranks; nil for an empty array"},
 	    {"zscore", l_zscore,
-	     "zscore(x, array): how many standard deviations x lies from the mean; nil without spread"},
+	     "zscore(x, array): how many standard deviations x lies from the mean; nil without spread, "
+	     "or when it is beyond what a number holds"},
 	    {"gini", l_gini,
 	     "gini(array): Gini coefficient of amounts >= 0, 0 for an even spread; nil when all are 0"},
 	};

@@ -84,6 +84,27 @@ plugins = { dirs = [ "plugins" ]; load = [ "tally", "stats" ];
     def eval(self, *extra):
         return self.huddle("eval", "--format", "json", "--no-save", *PERIOD, *extra)
 
+    def test_a_provider_that_never_returns_is_stopped_once_not_once_per_subject(self):
+        self.make_team()
+        self.write("huddle.cfg", 'database = "team.db";\nscripts = [ "rules" ];\n'
+                   'sandbox = { time_ms = 300; sql_ms = 300; };\n'
+                   'plugins = { dirs = [ "plugins" ]; load = [ "tally", "stats" ]; };\n')
+        self.write("rules/spin.lua",
+                   'score "spin_reader" { weight = 1, doc = "reads a metric whose provider hangs",\n'
+                   '  fn = function(rep, m) return m.tally_spin end }\n'
+                   'score "after" { weight = 1, doc = "runs after it", fn = function(rep, m) return 0.5 end }\n')
+        r = self.eval()
+        self.assertEqual(r.rc, 0, repr(r))
+        out = r.json()
+        for rep in out["reps"]:
+            self.assertEqual(rep["score"], 50, rep)
+            self.assertEqual([e["rule"] for e in rep["errors"]], ["spin_reader"], rep)
+        self.assertIn("time limit", out["reps"][0]["errors"][0]["message"])
+        for rep in out["reps"][1:]:
+            self.assertIn("metric 'tally_spin': the provider was stopped: ", rep["errors"][0]["message"])
+        # Once: a fresh worker does not run a provider that was stopped.
+        self.assertEqual(self.marks().count("tally tally_spin"), 1, self.marks())
+
     def test_functions_and_metrics_of_a_plugin_reach_rules(self):
         self.make_team()
         self.write("rules/probe.lua", PROBE)
@@ -143,7 +164,7 @@ plugins = { dirs = [ "plugins" ]; load = [ "tally", "stats" ];
                      "function - huddle.tally.scale tally x times plugins.tally.factor",
                      "function - huddle.stats.gini stats gini(array): Gini coefficient of amounts >= 0, "
                      "0 for an even spread; nil when all are 0",
-                     "plugins add 4 metrics and 7 functions",
+                     "plugins add 5 metrics and 7 functions",
                      "ok: 1 rule files, 1 metrics, 0 rules"):
             self.assertIn(want, lines, r.out)
 
@@ -258,6 +279,18 @@ class Stats(PluginCase):
         ("gini_one_holds_all", "huddle.stats.gini({ 0, 0, 0, 12 })", "0.75"),
         ("gini_zeros", "huddle.stats.gini({ 0, 0 })", "nil"),
         ("gini_mixed", "huddle.stats.gini({ 1, 2, 3, 4 })", "0.25"),
+        # Finite elements whose sums, differences or squares overflow (or
+        # vanish) on the way: the statistic itself is in range, so it is
+        # given; nil only for a z-score too large for any number.
+        ("mean_near_the_largest_double", "huddle.stats.mean({ 1e308, 1e308 })", "1e+308"),
+        ("mean_sum_beyond_the_largest", "huddle.stats.mean({ 1e308, 1e308, -1e308 })", "3.333333333e+307"),
+        ("stdev_spread_beyond_the_largest", "huddle.stats.stdev({ 1e308, -1e308 })", "1e+308"),
+        ("stdev_squares_below_the_smallest", "huddle.stats.stdev({ 1e-200, 3e-200 })", "1e-200"),
+        ("percentile_gap_beyond_the_largest", "huddle.stats.percentile({ 1e308, -1e308 }, 25)", "-5e+307"),
+        ("zscore_spread_beyond_the_largest", "huddle.stats.zscore(1e308, { -1e308, 1e308 })", "1"),
+        ("zscore_distance_beyond_the_largest", "huddle.stats.zscore(-1.5e308, { 1.5e308, 1.4e308 })", "-59"),
+        ("zscore_itself_beyond_the_largest", "huddle.stats.zscore(1e308, { 0, 1e-100 })", "nil"),
+        ("gini_total_beyond_the_largest", "huddle.stats.gini({ 1e308, 0, 1e308 })", "0.3333333333"),
         ("not_a_number", "huddle.stats.mean({ 1, 2, '3' })",
          "error: bad argument #1 to 'mean' (element 3 is string, not a number)"),
         ("hole", "huddle.stats.stdev({ 1, nil, 3 })",
