@@ -108,6 +108,7 @@ static huddle_host *new_host(const char *dir, const char *file, const char *stem
 	h->path = hd_xmalloc(strlen(dir) + strlen(file) + 2);
 	sprintf(h->path, "%s/%s", dir, file);
 	h->name = hd_xstrdup(stem);
+	h->stem = hd_xstrdup(stem);
 	h->cfg = cfg;
 	h->status = HD_PLUGIN_NOT_LOADED; /* until it is */
 	h->fd = -1;
@@ -306,6 +307,14 @@ static void load_one(const hd_config *cfg, int dirfd, const char *dir, const cha
 			unload(h, dl);
 			return;
 		}
+	/* Nor may it be a key of the plugins group: its settings would be
+	 * the list of folders or of plugins. */
+	if (!strcmp(d->name, "dirs") || !strcmp(d->name, "load")) {
+		refuse(h, "its name \"%s\" is taken by plugins.%s of the config; rename the plugin", d->name,
+		       d->name);
+		unload(h, dl);
+		return;
+	}
 	free(h->name);
 	h->name = hd_xstrdup(d->name);
 	h->version = hd_xstrdup(d->version ? d->version : "?");
@@ -409,7 +418,7 @@ void hd_plugins_load(const hd_config *cfg)
 			const char *want = cfg->plugin_load.v[i];
 			int found = 0;
 			for (int j = 0; j < reg.n && !found; j++)
-				found = !strcmp(reg.v[j]->name, want);
+				found = !strcmp(reg.v[j]->stem, want);
 			if (!found)
 				hd_warn("%s: plugins.load names \"%s\", but no %s.so is in %s%s", cfg->path ? cfg->path : "config",
 					want, want, cfg->plugin_dirs.n ? "plugins.dirs or " : "", hd_plugins_default_dir());
@@ -440,6 +449,7 @@ void hd_plugins_unload(void)
 		hd_strv_free(&h->paths);
 		free(h->path);
 		free(h->name);
+		free(h->stem);
 		free(h->version);
 		free(h->summary);
 		free(h);

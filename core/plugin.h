@@ -53,6 +53,7 @@ typedef enum hd_plugin_status { HD_PLUGIN_LOADED, HD_PLUGIN_REFUSED, HD_PLUGIN_N
 struct huddle_host {
 	char *path;	   /* as found */
 	char *name;	   /* the descriptor's, or the file's stem when refused before */
+	char *stem;	   /* the file's name without .so: what plugins.load names */
 	char *version, *summary; /* copies; NULL when refused before reading them */
 	hd_plugin_status status;
 	char why[512];	   /* why it was refused or not loaded */

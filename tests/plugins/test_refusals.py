@@ -88,6 +88,23 @@ class Refusals(PluginCase):
         self.assert_demo_complete(ev)
         self.assertIn("plugin taken_db refused: %s: its name \"db\" is taken" % path, ev.err)
 
+    def test_a_plugin_named_like_a_key_of_the_plugins_group_is_refused(self):
+        path = self.install("taken_load")
+        self.configure(["taken_load"])
+        r, entries = self.plugins()
+        self.assertEqual(entries[path].status, "REFUSED", repr(r))
+        self.assertEqual(entries[path].text,
+                         'its name "load" is taken by plugins.load of the config; rename the plugin')
+
+    def test_plugins_load_names_files_and_a_file_it_names_is_not_reported_missing(self):
+        # other.so's descriptor is named "other"; installed as renamed.so.
+        path = self.install("other", as_name="renamed")
+        self.configure(["renamed"])
+        r, entries = self.plugins()
+        self.assertEqual(entries[path].status, "loaded", repr(r))
+        self.assertEqual(entries[path].name, "other", repr(r))
+        self.assertNotIn("plugins.load names", r.err)
+
     def test_a_plugin_left_mapped_by_a_refused_one_is_not_taken_for_the_next(self):
         # nodelete.so stays mapped after it is refused; its /proc/self/fd/N
         # name must not answer for other.so, loaded after it.
