@@ -24,34 +24,83 @@ static void set_str(lua_State *L, const char *k, const char *v)
 	}
 }
 
-/* Team objects are few: built once per run and kept in the registry. */
+/* Rules get frozen views of rep and team objects (lsafe.h): the current
+ * subject's objects are shared by every rule that runs for it, so a rule
+ * that could write into them would change what the later rules see.
+ *
+ * The objects made while one subject is evaluated are kept until the
+ * next (registry tables under these keys: index + 1 -> view), so rep.team
+ * is one object however often it is read, a team's members and the reps
+ * a team rule aggregates over are built once, and nothing piles up over
+ * a run. */
+static const char reps_key, teams_key, members_key;
+
+/* Pushes the object kept under key for index and returns 1, or returns
+ * 0 and pushes nothing. */
+static int kept(lua_State *L, const void *key, int index)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, key);
+	if (lua_rawgeti(L, -1, index + 1) == LUA_TNIL) {
+		lua_pop(L, 2);
+		return 0;
+	}
+	lua_remove(L, -2);
+	return 1;
+}
+
+/* Keeps the object on top of the stack, which stays there. */
+static void keep(lua_State *L, const void *key, int index)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, key);
+	lua_pushvalue(L, -2);
+	lua_rawseti(L, -2, index + 1);
+	lua_pop(L, 1);
+}
+
+/* Drops the objects kept so far (a table that is empty stays). */
+static void forget_objects(lua_State *L)
+{
+	static const void *const keys[] = {&reps_key, &teams_key, &members_key};
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+		if (lua_rawgetp(L, LUA_REGISTRYINDEX, keys[i]) == LUA_TTABLE) {
+			lua_pushnil(L);
+			if (!lua_next(L, -2)) {
+				lua_pop(L, 1);
+				continue;
+			}
+			lua_pop(L, 2);
+		}
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, keys[i]);
+	}
+}
+
 static void push_team(hd_engine *e, int t)
 {
 	lua_State *L = e->lua.L;
-	luaL_getmetatable(L, TEAM_MT);
-	lua_getfield(L, -1, "objects");
-	if (lua_rawgeti(L, -1, t + 1) == LUA_TNIL) {
-		const hd_team_info *ti = &e->subj.teams[t];
-		lua_pop(L, 1);
-		lua_createtable(L, 0, 6);
-		lua_pushinteger(L, ti->id);
-		lua_setfield(L, -2, "id");
-		set_str(L, "name", ti->name);
-		set_str(L, "manager", ti->manager);
-		set_str(L, "department", ti->department);
-		lua_pushinteger(L, t);
-		lua_setfield(L, -2, "_index");
-		luaL_setmetatable(L, TEAM_MT);
-		lua_pushvalue(L, -1);
-		lua_rawseti(L, -3, t + 1); /* stack: mt objects team */
-	}
-	lua_replace(L, -3);
-	lua_pop(L, 1);
+	if (kept(L, &teams_key, t))
+		return;
+	const hd_team_info *ti = &e->subj.teams[t];
+	lua_createtable(L, 0, 6);
+	lua_pushinteger(L, ti->id);
+	lua_setfield(L, -2, "id");
+	set_str(L, "name", ti->name);
+	set_str(L, "manager", ti->manager);
+	set_str(L, "department", ti->department);
+	lua_pushinteger(L, t);
+	lua_setfield(L, -2, "_index");
+	luaL_setmetatable(L, TEAM_MT);
+	hd_lsafe_push_frozen(L, -1, "team");
+	lua_replace(L, -2);
+	keep(L, &teams_key, t);
 }
 
 static void push_rep(hd_engine *e, int i)
 {
 	lua_State *L = e->lua.L;
+	if (kept(L, &reps_key, i))
+		return;
 	const hd_rep_info *r = &e->subj.reps[i];
 	lua_createtable(L, 0, 12);
 	lua_pushinteger(L, r->id);
@@ -76,6 +125,9 @@ static void push_rep(hd_engine *e, int i)
 	push_team(e, r->team);
 	lua_setfield(L, -2, "team");
 	set_str(L, "team_name", e->subj.teams[r->team].name);
+	hd_lsafe_push_frozen(L, -1, "rep");
+	lua_replace(L, -2);
+	keep(L, &reps_key, i);
 }
 
 void hd_lapi_push_subject(hd_engine *e, hd_kind kind, int index)
@@ -99,13 +151,9 @@ void hd_lapi_set_current(hd_engine *e, hd_kind kind, int index)
 	e->cached[kind] = -1;
 	luaL_unref(L, LUA_REGISTRYINDEX, e->cached_ref[kind]);
 	e->cached_ref[kind] = LUA_NOREF;
-	/* Team objects are built afresh for each subject, so a rule that
-	 * writes into one (rep.team.name = ...) cannot reach another
-	 * subject's scorecard. */
-	luaL_getmetatable(L, TEAM_MT);
-	lua_newtable(L);
-	lua_setfield(L, -2, "objects");
-	lua_pop(L, 1);
+	/* Even a way around the views would not reach another subject's
+	 * scorecard. */
+	forget_objects(L);
 	if (index >= 0 && kind == HD_REP) {
 		push_rep(e, index);
 		e->cached_ref[kind] = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -113,24 +161,31 @@ void hd_lapi_set_current(hd_engine *e, hd_kind kind, int index)
 	}
 }
 
-/* The index of the team object at idx.  The index kept in the object
- * is only trusted when the object is the host's own for that index: a
- * rule may overwrite the field or pass a table of its own. */
+/* The index of the team object at idx: the view rules hold, or the
+ * table behind it, which Lua hands to team_index.  The index kept in the
+ * object is only trusted when the object is the host's own for that
+ * index now: a rule may pass a table of its own, or keep a team object
+ * from an earlier subject. */
 static int team_of(lua_State *L, hd_engine *e, int idx)
 {
 	luaL_checktype(L, idx, LUA_TTABLE);
+	idx = lua_absindex(L, idx);
+	if (hd_lsafe_push_real(L, idx) == LUA_TNIL) {
+		lua_pop(L, 1);
+		lua_pushvalue(L, idx);
+	}
+	int obj = lua_gettop(L);
 	lua_pushliteral(L, "_index");
-	lua_rawget(L, idx);
+	lua_rawget(L, obj);
 	lua_Integer t = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : -1;
 	lua_pop(L, 1);
 	int genuine = 0;
-	if (t >= 0 && t < e->subj.nteams) {
-		luaL_getmetatable(L, TEAM_MT);
-		lua_getfield(L, -1, "objects");
-		lua_rawgeti(L, -1, t + 1);
-		genuine = lua_rawequal(L, -1, idx);
-		lua_pop(L, 3);
+	if (t >= 0 && t < e->subj.nteams && kept(L, &teams_key, (int)t)) {
+		hd_lsafe_push_real(L, -1);
+		genuine = lua_rawequal(L, -1, obj);
+		lua_pop(L, 2);
 	}
+	lua_pop(L, 1);
 	if (!genuine)
 		luaL_argerror(L, idx, "expected a team object (rep.team, or the team a team rule runs for)");
 	return (int)t;
@@ -254,19 +309,26 @@ static int team_share_of_top(lua_State *L)
 	return 1;
 }
 
-/* team.members, built on each read so no rep objects pile up. */
+/* team.members, built on the first read for a subject and kept beside
+ * the team object, not in it, where a pairs() over it could be under
+ * way. */
 static int team_index(lua_State *L)
 {
 	hd_engine *e = engine(L);
 	const char *k = lua_tostring(L, 2);
 	if (k && !strcmp(k, "members")) {
-		const hd_team_info *ti = &e->subj.teams[team_of(L, e, 1)];
+		int t = team_of(L, e, 1);
+		if (kept(L, &members_key, t))
+			return 1;
+		const hd_team_info *ti = &e->subj.teams[t];
 		lua_createtable(L, ti->nmembers, 0);
 		for (int i = 0; i < ti->nmembers; i++) {
 			luaL_checkstack(L, 4, "team members");
 			hd_lapi_push_subject(e, HD_REP, ti->members[i]);
 			lua_rawseti(L, -2, i + 1);
 		}
+		hd_lsafe_push_frozen(L, -1, "team.members");
+		keep(L, &members_key, t);
 		return 1;
 	}
 	lua_pushvalue(L, 2);
@@ -388,8 +450,15 @@ static void query(lua_State *L, int first)
 	const char *sql = luaL_checklstring(L, 1, &len);
 	if (memchr(sql, 0, len))
 		luaL_error(L, "huddle.db: the SQL text contains a NUL byte");
-	if (!lua_isnoneornil(L, 2))
+	if (!lua_isnoneornil(L, 2)) {
 		luaL_checktype(L, 2, LUA_TTABLE);
+		/* A read-only view (rep, huddle.period) binds what it shows:
+		 * parameters are read raw. */
+		if (hd_lsafe_push_real(L, 2) == LUA_TTABLE)
+			lua_replace(L, 2);
+		else
+			lua_pop(L, 1);
+	}
 	char msg[512];
 	sqlite3_stmt **st = lua_newuserdatauv(L, sizeof *st, 0);
 	*st = NULL;
@@ -460,10 +529,6 @@ void hd_lapi_set_period(hd_engine *e)
 	const hd_pctx *c = &e->ctx[0];
 	hd_lapi_set_current(e, HD_REP, -1);
 	hd_lapi_set_current(e, HD_TEAM, -1);
-	luaL_getmetatable(L, TEAM_MT);
-	lua_newtable(L);
-	lua_setfield(L, -2, "objects");
-	lua_pop(L, 1);
 	lua_getglobal(L, "huddle");
 	lua_createtable(L, 0, 4);
 	lua_pushstring(L, c->period.label);
@@ -498,9 +563,8 @@ void hd_lapi_install(hd_engine *e)
 	e->cached_ref[0] = e->cached_ref[1] = LUA_NOREF;
 	e->cur[0] = e->cur[1] = -1;
 
+	forget_objects(L);
 	luaL_newmetatable(L, TEAM_MT);
-	lua_newtable(L);
-	lua_setfield(L, -2, "objects");
 	lua_pushlightuserdata(L, e);
 	lua_newtable(L);
 	lua_pushlightuserdata(L, e);

@@ -26,7 +26,6 @@
 #define MAX_CHUNK      ((size_t)1 << 20) /* bytes of text load() compiles */
 #define MAX_CAPTURES   32                /* as Lua's LUA_MAXCAPTURES */
 #define SPECIALS       "^$*+?.([%-"
-#define RO_REAL        "huddle.ro.real" /* registry: read-only view -> the table it shows */
 #define RO_VIEW        "huddle.ro.view" /* registry: table -> its read-only view */
 
 /* Lua patterns ------------------------------------------------------- */
@@ -943,15 +942,39 @@ static int l_setmetatable(lua_State *L)
 
 /* Read-only views and the globals ------------------------------------ */
 
+/* A view is an empty table whose metatable shows another table.  The
+ * metatable keeps, under light-userdata keys that no rule can make, the
+ * table shown (key_real), the view's name for messages (key_name) and,
+ * for a frozen view, the name of the object it belongs to (key_root).
+ * So the metamethods are plain C functions shared by every view, and
+ * telling a view from a table needs no registry that would keep views
+ * alive after their tables. */
+static const char key_real, key_name, key_root;
+
+/* Pushes the field at key of the metatable of the table at idx (nil
+ * when it has none) and returns its type. */
+static int view_field(lua_State *L, int idx, const void *key)
+{
+	if (!lua_getmetatable(L, idx)) {
+		lua_pushnil(L);
+		return LUA_TNIL;
+	}
+	int t = lua_rawgetp(L, -1, key);
+	lua_remove(L, -2);
+	return t;
+}
+
 /* Pushes what the view at idx shows (nil if idx is no view). */
 static int real_of(lua_State *L, int idx)
 {
-	idx = lua_absindex(L, idx);
-	lua_getfield(L, LUA_REGISTRYINDEX, RO_REAL);
-	lua_pushvalue(L, idx);
-	int t = lua_rawget(L, -2);
-	lua_remove(L, -2);
-	return t;
+	return view_field(L, idx, &key_real);
+}
+
+static int is_view(lua_State *L, int idx)
+{
+	int yes = real_of(L, idx) != LUA_TNIL;
+	lua_pop(L, 1);
+	return yes;
 }
 
 static int is_globals(lua_State *L, int idx)
@@ -962,27 +985,26 @@ static int is_globals(lua_State *L, int idx)
 	return yes;
 }
 
-/* The field at key_idx of a view named by upvalue 2: name.key. */
-static const char *field_name(lua_State *L, int key_idx)
+/* Pushes the name of field key_idx of base: base.key, base[1]. */
+static const char *field_name(lua_State *L, const char *base, int key_idx)
 {
-	const char *base = lua_tostring(L, lua_upvalueindex(2));
 	if (lua_type(L, key_idx) == LUA_TSTRING)
 		return lua_pushfstring(L, "%s.%s", base, lua_tostring(L, key_idx));
+	if (lua_isinteger(L, key_idx))
+		return lua_pushfstring(L, "%s[%I]", base, (LUAI_UACINT)lua_tointeger(L, key_idx));
 	return lua_pushfstring(L, "%s[%s]", base, luaL_typename(L, key_idx));
 }
 
-static void new_view(lua_State *L, int idx, const char *name);
+static void new_view(lua_State *L, int idx, const char *name, const char *root);
 
 /* Pushes the view of the table at idx if it has one (or is one). */
 static int known_view(lua_State *L, int idx)
 {
 	idx = lua_absindex(L, idx);
-	if (real_of(L, idx) != LUA_TNIL) {
-		lua_pop(L, 1);
+	if (is_view(L, idx)) {
 		lua_pushvalue(L, idx);
 		return 1;
 	}
-	lua_pop(L, 1);
 	lua_getfield(L, LUA_REGISTRYINDEX, RO_VIEW);
 	lua_pushvalue(L, idx);
 	int t = lua_rawget(L, -2);
@@ -995,28 +1017,39 @@ static int known_view(lua_State *L, int idx)
 
 /* __index of a view whose table holds tables: those come as views too.
  * The read goes through the table's own metatable (a host object's
- * methods), which no rule can reach.  Upvalues: the table, its name. */
+ * methods), which no rule can reach. */
 static int view_index(lua_State *L)
 {
 	lua_settop(L, 2);
+	real_of(L, 1);
 	lua_pushvalue(L, 2);
-	if (lua_gettable(L, lua_upvalueindex(1)) == LUA_TTABLE && !known_view(L, 3))
-		new_view(L, 3, field_name(L, 2)); /* stack: view key value name view */
+	if (lua_gettable(L, 3) == LUA_TTABLE && !known_view(L, 4)) { /* stack: view key real value */
+		view_field(L, 1, &key_name);
+		new_view(L, 4, field_name(L, lua_tostring(L, 5), 2), NULL); /* stack: ... name field view */
+	}
 	return 1;
 }
 
-/* Rule code may not write; the host (between calls) writes through. */
+/* Rule code may not write.  The host writes through a view of a library
+ * between rule calls, but never through a frozen one: it has the table. */
 static int view_newindex(lua_State *L)
 {
+	lua_settop(L, 3);
+	int frozen = view_field(L, 1, &key_root) == LUA_TSTRING; /* 4 */
+	view_field(L, 1, &key_name);                             /* 5 */
+	if (frozen)
+		return luaL_error(L, "cannot change %s: %s is read-only for rules",
+		                  field_name(L, lua_tostring(L, 5), 2), lua_tostring(L, 4));
 	if (hd_lua_of(L)->armed)
 		return luaL_error(L, "cannot change %s: every rule shares it, so it is read-only",
-		                  field_name(L, 2));
-	lua_settop(L, 3);
-	lua_rawset(L, lua_upvalueindex(1));
-	if (lua_type(L, 3) == LUA_TTABLE && lua_getmetatable(L, 1)) {
-		lua_pushvalue(L, lua_upvalueindex(1));
-		lua_pushvalue(L, lua_upvalueindex(2));
-		lua_pushcclosure(L, view_index, 2);
+		                  field_name(L, lua_tostring(L, 5), 2));
+	real_of(L, 1);
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, 3);
+	lua_rawset(L, 6);
+	if (lua_type(L, 3) == LUA_TTABLE) { /* from now on reads must wrap it */
+		lua_getmetatable(L, 1);
+		lua_pushcfunction(L, view_index);
 		lua_setfield(L, -2, "__index");
 	}
 	return 0;
@@ -1024,42 +1057,59 @@ static int view_newindex(lua_State *L)
 
 static int view_len(lua_State *L)
 {
-	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, lua_upvalueindex(1)));
+	real_of(L, 1);
+	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
 	return 1;
+}
+
+/* Pushes the entry after the key at index `key` of the table at `real`
+ * and returns 2, or returns 0 after the last one.  With wrap, a table
+ * value comes as its view, named after `name`. */
+static int next_entry(lua_State *L, int real, int key, const char *name, int wrap)
+{
+	lua_pushvalue(L, key);
+	if (!lua_next(L, real))
+		return 0;
+	int value = lua_gettop(L);
+	if (wrap && lua_type(L, value) == LUA_TTABLE) {
+		/* then stack: key value [name] view */
+		if (!known_view(L, value))
+			new_view(L, value, field_name(L, name, value - 1), NULL);
+		lua_replace(L, value);
+		lua_settop(L, value);
+	}
+	return 2;
 }
 
 /* The iterator of pairs(view).  Upvalues: table, name, wrap tables. */
 static int view_next(lua_State *L)
 {
 	lua_settop(L, 2);
-	if (!lua_next(L, lua_upvalueindex(1)))
-		return 0; /* stack: state key value */
-	if (lua_toboolean(L, lua_upvalueindex(3)) && lua_type(L, 3) == LUA_TTABLE) {
-		if (!known_view(L, 3))
-			new_view(L, 3, field_name(L, 2)); /* stack: state key value name view */
-		lua_replace(L, 3);
-		lua_settop(L, 3);
-	}
-	return 2;
+	return next_entry(L, lua_upvalueindex(1), 2, lua_tostring(L, lua_upvalueindex(2)),
+	                  lua_toboolean(L, lua_upvalueindex(3)));
 }
 
+/* The globals' own tables (a rule file's) stay the rule's: only the
+ * tables of a view are wrapped. */
 static int view_pairs(lua_State *L)
 {
-	for (int i = 1; i <= 3; i++)
-		lua_pushvalue(L, lua_upvalueindex(i));
+	real_of(L, 1);
+	view_field(L, 1, &key_name);
+	lua_pushboolean(L, !is_globals(L, 1));
 	lua_pushcclosure(L, view_next, 3);
 	lua_pushnil(L);
 	lua_pushnil(L);
 	return 3;
 }
 
-static int holds_tables(lua_State *L, int idx)
+/* Whether the table at idx holds a table that is no view. */
+static int holds_plain_tables(lua_State *L, int idx)
 {
 	lua_pushnil(L);
 	while (lua_next(L, idx)) {
-		int t = lua_type(L, -1);
+		int plain = lua_type(L, -1) == LUA_TTABLE && !is_view(L, -1);
 		lua_pop(L, 1);
-		if (t == LUA_TTABLE) {
+		if (plain) {
 			lua_pop(L, 1);
 			return 1;
 		}
@@ -1067,48 +1117,86 @@ static int holds_tables(lua_State *L, int idx)
 	return 0;
 }
 
-/* Builds the view of the table at idx and records it both ways. */
-static void new_view(lua_State *L, int idx, const char *name)
+/* Pushes a new view of the table at idx.  Without root the view is a
+ * library's: remembered, so the table keeps one view, and the host may
+ * write through it.  With root it is frozen (see hd_lsafe_push_frozen). */
+static void new_view(lua_State *L, int idx, const char *name, const char *root)
 {
+	idx = lua_absindex(L, idx);
+	luaL_checkstack(L, 6, "read-only view");
 	lua_newtable(L);
-	lua_createtable(L, 0, 5); /* stack: view mt */
-	lua_pushvalue(L, idx);
-	if (holds_tables(L, idx)) {
-		lua_pushstring(L, name);
-		lua_pushcclosure(L, view_index, 2);
-	}
-	lua_setfield(L, -2, "__index"); /* else the table itself: no C call per read */
-	lua_pushvalue(L, idx);
-	lua_pushstring(L, name);
-	lua_pushcclosure(L, view_newindex, 2);
+	lua_createtable(L, 0, 8);                /* stack: view mt */
+	if (!root && holds_plain_tables(L, idx)) /* a frozen table's are views already */
+		lua_pushcfunction(L, view_index);
+	else
+		lua_pushvalue(L, idx); /* no C call per read */
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, view_newindex);
 	lua_setfield(L, -2, "__newindex");
-	lua_pushvalue(L, idx);
-	lua_pushcclosure(L, view_len, 1);
+	lua_pushcfunction(L, view_len);
 	lua_setfield(L, -2, "__len");
-	lua_pushvalue(L, idx);
-	lua_pushstring(L, name);
-	lua_pushboolean(L, 1);
-	lua_pushcclosure(L, view_pairs, 3);
+	lua_pushcfunction(L, view_pairs);
 	lua_setfield(L, -2, "__pairs");
 	lua_pushboolean(L, 0);
 	lua_setfield(L, -2, "__metatable");
+	lua_pushvalue(L, idx);
+	lua_rawsetp(L, -2, &key_real);
+	lua_pushstring(L, name);
+	lua_rawsetp(L, -2, &key_name);
+	if (root) {
+		lua_pushstring(L, root);
+		lua_rawsetp(L, -2, &key_root);
+	}
 	lua_setmetatable(L, -2);
-	lua_getfield(L, LUA_REGISTRYINDEX, RO_VIEW);
-	lua_pushvalue(L, idx);
-	lua_pushvalue(L, -3);
-	lua_rawset(L, -3);
-	lua_getfield(L, LUA_REGISTRYINDEX, RO_REAL);
-	lua_pushvalue(L, -3);
-	lua_pushvalue(L, idx);
-	lua_rawset(L, -3);
-	lua_pop(L, 2); /* stack: view */
+	if (!root) {
+		lua_getfield(L, LUA_REGISTRYINDEX, RO_VIEW);
+		lua_pushvalue(L, idx);
+		lua_pushvalue(L, -3);
+		lua_rawset(L, -3);
+		lua_pop(L, 1); /* stack: view */
+	}
 }
 
 void hd_lsafe_push_readonly(lua_State *L, int idx, const char *name)
 {
 	idx = lua_absindex(L, idx);
 	if (!known_view(L, idx))
-		new_view(L, idx, name);
+		new_view(L, idx, name, NULL);
+}
+
+/* Freezes the tables in the table at idx depth first, then pushes its
+ * own frozen view. */
+static void freeze(lua_State *L, int idx, const char *name, const char *root)
+{
+	idx = lua_absindex(L, idx);
+	luaL_checkstack(L, 6, "read-only view");
+	lua_pushnil(L);
+	while (lua_next(L, idx)) { /* stack: key value */
+		if (lua_type(L, -1) == LUA_TTABLE && !is_view(L, -1)) {
+			int value = lua_gettop(L);
+			freeze(L, value, field_name(L, name, value - 1), root);
+			lua_pushvalue(L, value - 1); /* stack: key value field view key */
+			lua_insert(L, -2);
+			lua_rawset(L, idx); /* an existing key: allowed while traversing */
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+	}
+	new_view(L, idx, name, root);
+}
+
+void hd_lsafe_push_frozen(lua_State *L, int idx, const char *name)
+{
+	freeze(L, idx, name, name);
+}
+
+int hd_lsafe_push_real(lua_State *L, int idx)
+{
+	if (lua_type(L, idx) != LUA_TTABLE) {
+		lua_pushnil(L);
+		return LUA_TNIL;
+	}
+	return real_of(L, idx);
 }
 
 /* __newindex of the globals (upvalue 1: the table they live in).  Rule
@@ -1132,6 +1220,8 @@ static int global_set(lua_State *L)
 	return 0;
 }
 
+/* rawset, rawget, rawlen and next work on what a view shows, so that
+ * they neither write past it nor see it as empty. */
 static int l_rawset(lua_State *L)
 {
 	hd_lua *h = hd_lua_of(L);
@@ -1163,31 +1253,53 @@ static int l_rawget(lua_State *L)
 	return 1;
 }
 
+static int l_rawlen(lua_State *L)
+{
+	int t = lua_type(L, 1);
+	luaL_argexpected(L, t == LUA_TTABLE || t == LUA_TSTRING, 1, "table or string");
+	int view = t == LUA_TTABLE && real_of(L, 1) != LUA_TNIL;
+	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, view ? -1 : 1));
+	return 1;
+}
+
+static int l_next(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 2);
+	int view = real_of(L, 1) != LUA_TNIL; /* 3 */
+	if (!view) {
+		lua_pushvalue(L, 1);
+		lua_replace(L, 3);
+	}
+	view_field(L, 1, &key_name); /* 4 */
+	if (!next_entry(L, 3, 2, lua_tostring(L, 4), view && !is_globals(L, 1))) {
+		lua_pushnil(L);
+		return 1;
+	}
+	return 2;
+}
+
 void hd_lsafe_guard_globals(lua_State *L)
 {
 	lua_pushglobaltable(L); /* where the globals live */
 	lua_newtable(L);        /* what everyone sees */
-	lua_createtable(L, 0, 4);
+	lua_createtable(L, 0, 6);
 	lua_pushvalue(L, -3);
 	lua_setfield(L, -2, "__index");
 	lua_pushvalue(L, -3);
 	lua_pushcclosure(L, global_set, 1);
 	lua_setfield(L, -2, "__newindex");
-	lua_pushvalue(L, -3);
-	lua_pushliteral(L, "_G");
-	lua_pushboolean(L, 0); /* rules' own tables stay theirs */
-	lua_pushcclosure(L, view_pairs, 3);
+	lua_pushcfunction(L, view_pairs);
 	lua_setfield(L, -2, "__pairs");
 	lua_pushboolean(L, 0);
 	lua_setfield(L, -2, "__metatable");
+	lua_pushvalue(L, -3);
+	lua_rawsetp(L, -2, &key_real); /* the front counts as a view of where they live */
+	lua_pushliteral(L, "_G");
+	lua_rawsetp(L, -2, &key_name);
 	lua_setmetatable(L, -2);
 	lua_newtable(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, RO_VIEW);
-	lua_newtable(L);
-	lua_pushvalue(L, -2);
-	lua_pushvalue(L, -4);
-	lua_rawset(L, -3); /* the front counts as a view of where they live */
-	lua_setfield(L, LUA_REGISTRYINDEX, RO_REAL);
 	lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
 	lua_pop(L, 1);
 }
@@ -1234,6 +1346,8 @@ void hd_lsafe_install(lua_State *L, int string_idx, int table_idx, int utf8_idx)
 	                                   {"setmetatable", l_setmetatable},
 	                                   {"rawset", l_rawset},
 	                                   {"rawget", l_rawget},
+	                                   {"rawlen", l_rawlen},
+	                                   {"next", l_next},
 	                                   {NULL, NULL}};
 	for (const luaL_Reg *g = globals; g->name; g++) {
 		lua_pushcfunction(L, g->func);

@@ -27,7 +27,8 @@
  * globals tostring and print (no addresses, output limited), load (text
  * only), collectgarbage ("count" only), setmetatable (no __gc, __mode,
  * __close or __concat), xpcall (no handler once a limit is hit), and
- * rawset and rawget (which respect the read-only views).
+ * rawset, rawget, rawlen and next (which see through the read-only
+ * views).
  * Allocates: call it under lua_pcall while the state is built, after the
  * base library and before the libraries become globals. */
 void hd_lsafe_install(lua_State *L, int string_idx, int table_idx, int utf8_idx);
@@ -50,6 +51,22 @@ void hd_lsafe_log(lua_State *L, int first, const char *prefix);
  * it come as views too.  The host, between rule calls, writes through.
  * name ("rep") is used in error messages.  Allocates the first time. */
 void hd_lsafe_push_readonly(lua_State *L, int idx, const char *name);
+
+/* Pushes a new frozen view of the table at idx, for objects that live
+ * shorter than the state (a rep for one subject).  Each table in it that
+ * is not a view yet is first replaced, in place and at every depth, by a
+ * frozen view of its own, so that nothing writable is reached through it
+ * and reads need no C call.  Nobody can write through a frozen view, the
+ * host included ("cannot change rep.team_name: rep is read-only for
+ * rules", with name "rep"); the host keeps the tables to itself and adds
+ * no tables to them later.  No registry remembers a frozen view: it goes
+ * away with its last reference, and each call makes a new one.  The
+ * tables must not form a cycle.  Allocates. */
+void hd_lsafe_push_frozen(lua_State *L, int idx, const char *name);
+
+/* Pushes the table that the view at idx shows and returns LUA_TTABLE;
+ * pushes nil and returns LUA_TNIL when idx holds no view. */
+int hd_lsafe_push_real(lua_State *L, int idx);
 
 /* Puts the state's globals behind a table of their own (the registry's
  * globals, _G) whose __newindex lets rule code set a global only while a

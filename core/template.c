@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "eval.h"
+#include "lsafe.h"
 
 /* Pushes a value formatted for people: integers without decimals, other
  * numbers to two places, nil as "-", a team by its name. */
@@ -60,6 +61,12 @@ int hd_template_expand(lua_State *L)
 	const char *s = luaL_checklstring(L, 1, &len), *end = s + len;
 	hd_kind kind;
 	hd_metrics_view_ctx(L, 3, &kind);
+	/* The subject's fields are read raw (a team's methods are no fields),
+	 * from the object behind its read-only view. */
+	if (hd_lsafe_push_real(L, 2) == LUA_TTABLE)
+		lua_replace(L, 2);
+	else
+		lua_pop(L, 1);
 	luaL_Buffer b;
 	luaL_buffinit(L, &b);
 	while (s < end) {

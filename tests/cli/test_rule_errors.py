@@ -70,12 +70,20 @@ class RuleErrors(hcli.HuddleTestCase):
                  '  return rep.team.sum({ _index = -100000 }, "n") end }\n'
                  'metric "n" { doc = "x", fn = function(m) return 1 end }\n'
                  'score "t" { weight = 1, doc = "x", fn = function(rep, m)\n'
-                 '  rep.team._index = 100000 return #rep.team.members end }\n')
+                 '  rep.team._index = 100000 return #rep.team.members end }\n'
+                 'local kept\n'
+                 'score "u" { weight = 1, doc = "x", fn = function(rep, m)\n'
+                 '  if kept then return kept:sum("n") end\n'
+                 '  kept = rep.team return 0.5 end }\n')
         cards, r = self.eval_with(rules)
-        msgs = [e["message"] for e in cards["Ana"]["errors"]]
-        self.assertEqual(len(msgs), 2, msgs)
-        for msg in msgs:
-            self.assertIn("expected a team object", msg)
+        msgs = {e["rule"]: e["message"] for e in cards["Ana"]["errors"]}
+        self.assertEqual(sorted(msgs), ["s", "t"], msgs)
+        self.assertIn("expected a team object", msgs["s"])
+        # The object is read-only: its index cannot be rewritten.
+        self.assertIn("cannot change team._index: team is read-only", msgs["t"])
+        # A team object kept from an earlier subject is not taken either.
+        later = {e["rule"]: e["message"] for e in cards["Ben"]["errors"]}
+        self.assertIn("expected a team object", later["u"])
 
     def test_unknown_metric_names_the_closest_known_one(self):
         rules = 'score "s" { weight = 1, doc = "x",\n  fn = function(rep, m)\n    return m.won_amout / 100\n  end }\n'
