@@ -156,7 +156,8 @@ static void set_range(hd_period *p, int start, int stop, int fs)
 	snprintf(p->label, sizeof p->label, "%s..%s", a, b);
 }
 
-int hd_period_parse(const char *s, int fiscal_start, hd_period *p, hd_err *err)
+/* Reads the forms of a period; returns 0 when s is none of them. */
+static int parse_form(const char *s, int fs, hd_period *p)
 {
 	size_t n = strlen(s);
 	int y, v, a, b;
@@ -168,33 +169,54 @@ int hd_period_parse(const char *s, int fiscal_start, hd_period *p, hd_err *err)
 			memcpy(left, s, ln);
 			left[ln] = 0;
 			if (!hd_date_parse(left, &a) && !hd_date_parse(dots + 2, &b) && b >= a) {
-				set_range(p, a, b + 1, fiscal_start);
-				return 0;
+				set_range(p, a, b + 1, fs);
+				return 1;
 			}
 		}
 	} else if (n >= 4 && !digits(s, 4, &y)) {
 		if (n == 4) {
-			set_year(p, y, fiscal_start);
-			return 0;
+			set_year(p, y, fs);
+			return 1;
 		}
 		if (n == 7 && s[4] == '-' && s[5] == 'Q' && s[6] >= '1' && s[6] <= '4') {
-			set_quarter(p, y, s[6] - '0', fiscal_start);
-			return 0;
+			set_quarter(p, y, s[6] - '0', fs);
+			return 1;
 		}
 		if (n == 7 && s[4] == '-' && !digits(s + 5, 2, &v) && v >= 1 && v <= 12) {
-			set_month(p, y, v, fiscal_start);
-			return 0;
+			set_month(p, y, v, fs);
+			return 1;
 		}
 		if (n == 8 && s[4] == '-' && s[5] == 'W' && !digits(s + 6, 2, &v) && v >= 1 &&
 		    v <= iso_weeks_in(y)) {
-			set_week(p, y, v, fiscal_start);
-			return 0;
+			set_week(p, y, v, fs);
+			return 1;
 		}
 	}
-	return hd_err_set(err, HD_EUSAGE,
-			  "bad period '%s': write a quarter (2026-Q3), a month (2026-07), an ISO week "
-			  "(2026-W27), a year (2026) or an inclusive range (2026-07-01..2026-09-30)",
-			  s);
+	return 0;
+}
+
+int hd_period_parse(const char *s, int fiscal_start, hd_period *p, hd_err *err)
+{
+	hd_period q;
+	if (!parse_form(s, fiscal_start, &q))
+		return hd_err_set(
+		    err, HD_EUSAGE,
+		    "bad period '%s': write a quarter (2026-Q3), a month (2026-07), an ISO week "
+		    "(2026-W27), a year (2026) or an inclusive range (2026-07-01..2026-09-30)",
+		    s);
+	/* A label has four digits of year and no sign, and year 0000 would
+	 * make the periods before it (m.prev) negative years no label can
+	 * name.  Every form starts with its year, a range with its first. */
+	if (!strncmp(s, "0000", 4) || q.start < hd_days_from_civil(1, 1, 1))
+		return hd_err_set(err, HD_EUSAGE, "bad period '%s': years run from 0001 to 9999", s);
+	/* The day after the period is a YYYY-MM-DD date too (:stop). */
+	if (q.stop > hd_days_from_civil(9999, 12, 31))
+		return hd_err_set(err, HD_EUSAGE,
+		                  "bad period '%s': it ends after 9999-12-30, the last day a period can "
+		                  "end on (the day after it must still be a date)",
+		                  s);
+	*p = q;
+	return 0;
 }
 
 void hd_period_quarter_of(int day, int fs, hd_period *p)
@@ -226,8 +248,10 @@ void hd_period_prev(const hd_period *p, hd_period *prev)
 		break;
 	}
 	case HD_PERIOD_YEAR:
-		digits(p->label, 4, &y);
-		set_year(prev, y - 1, fs);
+		/* The fiscal year of the day before, from the dates, not the
+		 * label: m.prev of 0001 goes on to years no label can name. */
+		hd_civil_from_days(p->start - 1, &y, &m, &d);
+		set_year(prev, m >= fs ? y : y - 1, fs);
 		break;
 	case HD_PERIOD_RANGE:
 		set_range(prev, p->start - (p->stop - p->start), p->start, fs);

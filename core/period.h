@@ -32,7 +32,9 @@ int hd_date_parse(const char *s, int *day);
 int hd_today(void);
 
 /* Parses any period form; fiscal_start is the config's month (1..12).
- * Returns 0, or HD_EUSAGE with a message that lists the accepted forms. */
+ * Returns 0, or HD_EUSAGE with a message that lists the accepted forms,
+ * or says that years run from 0001 to 9999 and that a period ends by
+ * 9999-12-30 (the day after it is written as a date too). */
 int hd_period_parse(const char *s, int fiscal_start, hd_period *p, hd_err *err);
 /* The fiscal quarter that contains day. */
 void hd_period_quarter_of(int day, int fiscal_start, hd_period *p);

@@ -123,6 +123,21 @@ class Periods(hcli.HuddleTestCase):
             for form in FORMS.split(", "):
                 self.assertIn(form, r.err, "period %r: %s" % (bad, r.err))
 
+    def test_years_before_0001_and_periods_past_9999_exit_2_saying_so(self):
+        # Year 0000 made m.prev a year -1, which no label can name.
+        with open(self.tmp + "/team.db", "rb") as f:
+            before = f.read()
+        for bad in ("0000-Q1", "0000", "0000-12", "0000-W01", "0000-12-31..0001-01-05"):
+            r = self.fails(2, "eval", "--db", "team.db", "--period", bad)
+            self.assertIn("bad period '%s': years run from 0001 to 9999" % bad, r.err)
+        for bad in ("9999", "9999-Q4", "9999-12", "9999-12-31..9999-12-31"):
+            r = self.fails(2, "eval", "--db", "team.db", "--period", bad)
+            self.assertIn("bad period '%s': it ends after 9999-12-30" % bad, r.err)
+        with open(self.tmp + "/team.db", "rb") as f:
+            self.assertEqual(f.read(), before, "the database changed")
+        run, _ = self.run_period("--period", "0001-Q1", "--as-of", "0001-03-31")
+        self.assertEqual((run["period"], run["start"], run["stop"]), ("0001-Q1", "0001-01-01", "0001-04-01"))
+
     def test_period_from_the_config_is_the_default(self):
         self.write("huddle.cfg", 'scripts = [ "rules" ];\nperiod = "2025-Q2";\n')
         run, _ = self.run_period()

@@ -4,9 +4,10 @@
  *
  * Invariants checked on every period the parser accepts or hd_period_prev
  * makes: start < stop, a length that fits its kind, prev ends where its
- * period starts, and the label parses back to the same period.  Labels
- * can only be written for years 0000..9999, so periods outside them are
- * checked for all but the round trip, and not followed further back.
+ * period starts, and the label parses back to the same period.  The
+ * parser takes years 0001..9999 and periods whose day after is still a
+ * date; periods before them (m.prev of 0001-Q1) are checked for all but
+ * the round trip, and not followed further back.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,12 +27,13 @@ static void fail(const char *input, int fs, const hd_period *p, const char *what
 	abort();
 }
 
-/* Whether the label can name the period: years 0000..9999, and a fiscal
- * year that starts before year 0 is year -1 (label "-001-Q4"). */
+/* Whether the parser takes the period's label: years 0001..9999 (a
+ * fiscal year that starts in year 1 may be 0000-Q4, one before year 0
+ * -001-Q4), and a day after the period that is a date. */
 static int writable(const hd_period *p)
 {
-	return p->start >= hd_days_from_civil(0, 1, 1) && p->stop <= hd_days_from_civil(10000, 1, 1) &&
-	       p->label[0] != '-';
+	return p->start >= hd_days_from_civil(1, 1, 1) && p->stop <= hd_days_from_civil(9999, 12, 31) &&
+	       p->label[0] != '-' && strncmp(p->label, "0000", 4) != 0;
 }
 
 static void check(const char *input, int fs, const hd_period *p)
@@ -79,9 +81,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				fail(s, fs, &p, "an error without its code or message");
 			continue;
 		}
+		if (!writable(&p))
+			fail(s, fs, &p, "accepted a period that its label or its dates cannot name");
 		check(s, fs, &p);
-		/* Before year 0 no label can name the period, and hd_period_prev
-		 * of a year reads the year back from its label: stop there. */
+		/* Before year 1 no label the parser takes names the period, and
+		 * hd_period_prev of a year reads the year back from its label:
+		 * stop there. */
 		for (int i = 0; i < PREV_STEPS && writable(&p); i++) {
 			hd_period prev;
 			hd_period_prev(&p, &prev);

@@ -297,6 +297,78 @@ static void bad_periods_are_usage_errors_that_list_the_forms(void **state)
 		expect_rejected(*s, 1);
 }
 
+/* Rejected with HD_EUSAGE and a message that names s and `words`. */
+static void expect_out_of_range(const char *s, int fiscal_start, const char *words)
+{
+	hd_period p = {.label = "untouched"};
+	hd_err err = {0, ""};
+	int rc = hd_period_parse(s, fiscal_start, &p, &err);
+	if (rc != HD_EUSAGE)
+		fail_msg("'%s' (fiscal start %d) should be rejected with HD_EUSAGE, got %d", s, fiscal_start,
+		         rc);
+	assert_int_equal(err.code, HD_EUSAGE);
+	assert_contains(err.msg, s);
+	assert_contains(err.msg, words);
+	assert_string_equal(p.label, "untouched");
+}
+
+static void years_run_from_0001_to_9999(void **state)
+{
+	(void)state;
+	/* Year 0000 made the periods before it (m.prev) years like -001,
+	 * whose labels no parser reads. */
+	const char *before[] = {"0000",
+	                        "0000-Q1",
+	                        "0000-Q4",
+	                        "0000-01",
+	                        "0000-12",
+	                        "0000-W01",
+	                        "0000-01-01..0000-12-31",
+	                        "0000-12-31..0001-01-31",
+	                        NULL};
+	for (const char **s = before; *s; s++)
+		for (int fs = 1; fs <= 12; fs += 3)
+			expect_out_of_range(*s, fs, "years run from 0001 to 9999");
+
+	/* The day after a period is written as a date (:stop) as well. */
+	const char *after[] = {
+	    "9999", "9999-Q4", "9999-12", "9999-12-31..9999-12-31", "9999-12-01..9999-12-31", NULL};
+	for (const char **s = after; *s; s++)
+		expect_out_of_range(*s, 1, "9999-12-30");
+	expect_out_of_range("9999-Q1", 10, "9999-12-30"); /* fiscal 9999 runs into year 10000 */
+
+	hd_period p = parse("0001-Q1", 1);
+	expect_period(&p, HD_PERIOD_QUARTER, "0001-01-01", "0001-04-01", "0001-Q1");
+	p = parse("0001", 1);
+	expect_period(&p, HD_PERIOD_YEAR, "0001-01-01", "0002-01-01", "0001");
+	p = parse("0001-01-01..0001-01-01", 1);
+	expect_period(&p, HD_PERIOD_RANGE, "0001-01-01", "0001-01-02", "0001-01-01..0001-01-01");
+	p = parse("9999-11", 1);
+	expect_period(&p, HD_PERIOD_MONTH, "9999-11-01", "9999-12-01", "9999-11");
+	p = parse("9999-12-01..9999-12-30", 1);
+	expect_period(&p, HD_PERIOD_RANGE, "9999-12-01", "9999-12-31", "9999-12-01..9999-12-30");
+	p = parse("9998-Q4", 10);
+	expect_period(&p, HD_PERIOD_QUARTER, "9999-07-01", "9999-10-01", "9998-Q4");
+
+	/* m.prev goes on before year 0001, where no label the parser takes
+	 * names the period: the periods still follow on without gaps. */
+	const char *first[] = {"0001", "0001-Q1", "0001-01", "0001-W01", "0001-01-01..0001-01-10", NULL};
+	for (const char **s = first; *s; s++) {
+		for (int fs = 1; fs <= 12; fs += 3) {
+			p = parse(*s, fs);
+			for (int i = 0; i < 8; i++) {
+				hd_period prev;
+				hd_period_prev(&p, &prev);
+				if (prev.stop != p.start || prev.kind != p.kind ||
+				    prev.stop - prev.start < (p.kind == HD_PERIOD_YEAR ? 365 : 7))
+					fail_msg("%s (fiscal start %d): the period before %s is %s [%d, %d)",
+					         *s, fs, p.label, prev.label, prev.start, prev.stop);
+				p = prev;
+			}
+		}
+	}
+}
+
 /* Fiscal years ----------------------------------------------------- */
 
 static void quarter_follows_fiscal_year_start(void **state)
@@ -507,6 +579,7 @@ int main(void)
 	    cmocka_unit_test(year_is_the_calendar_year_by_default),
 	    cmocka_unit_test(range_is_inclusive_as_written),
 	    cmocka_unit_test(bad_periods_are_usage_errors_that_list_the_forms),
+	    cmocka_unit_test(years_run_from_0001_to_9999),
 	    cmocka_unit_test(quarter_follows_fiscal_year_start),
 	    cmocka_unit_test(fiscal_year_is_twelve_months_from_its_start),
 	    cmocka_unit_test(months_weeks_and_ranges_ignore_the_fiscal_year),
