@@ -62,12 +62,22 @@ const char *fz_dir(void)
 {
 	if (scratch)
 		return scratch;
-	const char *t = getenv("TMPDIR");
-	char tmpl[4096];
-	snprintf(tmpl, sizeof tmpl, "%s/huddle-fuzz-XXXXXX", t && *t ? t : "/tmp");
-	if (!mkdtemp(tmpl))
-		die("cannot make a scratch folder", tmpl);
-	scratch = hd_xstrdup(tmpl);
+	/* The folder's name ends up in chunk names and messages: run.sh --ci
+	 * names one of its own, the same in every run, since with mkdtemp's
+	 * random names the paths fuzzing took changed from run to run. */
+	const char *given = getenv("HUDDLE_FUZZ_SCRATCH");
+	if (given && *given) {
+		if (mkdir(given, 0700) != 0)
+			die("cannot make the scratch folder (it must not exist yet)", given);
+		scratch = hd_xstrdup(given);
+	} else {
+		const char *t = getenv("TMPDIR");
+		char tmpl[4096];
+		snprintf(tmpl, sizeof tmpl, "%s/huddle-fuzz-XXXXXX", t && *t ? t : "/tmp");
+		if (!mkdtemp(tmpl))
+			die("cannot make a scratch folder", tmpl);
+		scratch = hd_xstrdup(tmpl);
+	}
 	atexit(remove_scratch);
 	return scratch;
 }
@@ -152,7 +162,7 @@ size_t fz_read_result(const hd_result *res)
 		h += touch_card(&res->teams[i]);
 	if (!null_out && !(null_out = fopen("/dev/null", "w")))
 		die("cannot open", "/dev/null");
-	hd_report_opts o = {0, 0, -1, 0};
+	hd_report_opts o = {.team = -1}; /* every other option off */
 	hd_report_json(res, &o, null_out);
 	return h;
 }

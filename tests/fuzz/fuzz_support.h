@@ -20,7 +20,8 @@
 extern const char fz_team_sql[];
 
 /* The process's scratch folder, made on first use and removed with
- * everything in it when the process exits normally. */
+ * everything in it when the process exits normally: $HUDDLE_FUZZ_SCRATCH
+ * if set (it must not exist yet), else a new one in $TMPDIR or /tmp. */
 const char *fz_dir(void);
 
 /* Writes n bytes to name in the scratch folder; returns its path, a

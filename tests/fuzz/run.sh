@@ -8,6 +8,13 @@
 #   tests/fuzz/run.sh                  every harness, 30 s each
 #   tests/fuzz/run.sh -t 300 rules     one harness, five minutes
 #   tests/fuzz/run.sh --replay         run every corpus input once (no fuzzing)
+#   tests/fuzz/run.sh --ci             for CI: --replay, then fuzz each harness
+#                                      from its seeds alone, -seed=1, a fixed
+#                                      number of runs (10-20 s each on two cores;
+#                                      -t caps each, default 90 s) and no clock
+#                                      or address in play, so that one commit
+#                                      fuzzes the same inputs every time (rules:
+#                                      nearly, see README.md)
 #   tests/fuzz/run.sh --known          run the reproducers of known bugs in
 #                                      known/<name>/; exits 0 once all pass
 #
@@ -17,15 +24,16 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 build="${HUDDLE_FUZZ_BUILD:-$root/build-fuzz}"
-seconds=30
+seconds=
 mode=fuzz
 names=()
 while (($#)); do
 	case "$1" in
 	-t) seconds="$2"; shift 2 ;;
 	--replay) mode=replay; shift ;;
+	--ci) mode=ci; shift ;;
 	--known) mode=known; shift ;;
-	-h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
 	-*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
 	*) names+=("$1"); shift ;;
 	esac
@@ -42,6 +50,21 @@ max_len() {
 	rules) echo 20000 ;;
 	pattern) echo 563 ;;
 	csv) echo 4096 ;;
+	esac
+}
+
+# The runs of each harness in --ci (seeds included): 10-20 s each on the
+# two-core CI machine, where the harnesses differ a thousandfold in speed
+# (a period takes microseconds; a config is written to a file and loaded,
+# a pattern runs in two matchers, a rule file is a whole evaluation).
+ci_runs() {
+	case "$1" in
+	period) echo 1200000 ;;
+	config) echo 8000 ;;
+	template) echo 12000 ;;
+	rules) echo 2000 ;;
+	pattern) echo 5000 ;;
+	csv) echo 60000 ;;
 	esac
 }
 
@@ -89,24 +112,51 @@ if [[ $mode == known ]]; then
 	exit
 fi
 
-for name in "${names[@]}"; do
-	bin="$build/tests/fuzz/fuzz_$name"
-	work="$build/fuzz-corpus/$name" # what the fuzzer adds; the seeds stay as they are
-	log="$logs/$name.log"
-	mkdir -p "$work"
-	opts=("${common[@]}" -max_len="$(max_len "$name")" -dict="$here/$name.dict"
+# Runs harness $1 in mode $2: replay (each seed once), fuzz (for $seconds,
+# adding what it finds to build-fuzz/fuzz-corpus/) or ci (see --ci).
+run_harness() {
+	local name="$1" how="$2"
+	local bin="$build/tests/fuzz/fuzz_$name"
+	local work="$build/fuzz-corpus/$name" # what the fuzzer adds; the seeds stay as they are
+	local log="$logs/$name-$how.log"
+	local scratch=
+	local opts=("${common[@]}" -max_len="$(max_len "$name")" -dict="$here/$name.dict"
 		-artifact_prefix="$here/crashes/$name-")
-	if [[ $mode == replay ]]; then
+	case "$how" in
+	replay)
 		opts+=(-runs=0)
-	else
-		opts+=(-max_total_time="$seconds")
-	fi
-	echo "fuzz_$name: $([[ $mode == replay ]] && echo "replaying the corpus" || echo "${seconds} s")"
-	seeds=("$here/corpus/$name")
+		echo "fuzz_$name: replaying the corpus" ;;
+	fuzz)
+		opts+=(-max_total_time="${seconds:-30}")
+		echo "fuzz_$name: ${seconds:-30} s" ;;
+	ci)
+		# Repeatable: the seeds alone (not what earlier runs added), one
+		# random seed, one process, a fixed number of runs, and nothing
+		# that depends on the clock: no rereading of the corpus folder
+		# every second, and no leak check after each input, which runs it
+		# again when the process as a whole allocated more than it freed
+		# (leaks are still found at exit, by LeakSanitizer).  The time is
+		# only a cap for a machine far slower than planned.
+		work="$build/fuzz-ci/$name"
+		scratch="$build/fuzz-ci/$name.scratch" # the same name in every run
+		rm -rf "$work" "$scratch"
+		opts+=(-seed=1 -runs="$(ci_runs "$name")" -max_total_time="${seconds:-90}" -reload=0 -detect_leaks=0)
+		echo "fuzz_$name: $(ci_runs "$name") runs from seed 1" ;;
+	esac
+	mkdir -p "$work"
+	local seeds=("$here/corpus/$name")
 	# The rule files huddle ships are seeds as they are, never copies that drift.
 	[[ $name == rules ]] && seeds+=("$root/scripts" "$root/examples/rules")
-	if "$bin" "${opts[@]}" "$work" "${seeds[@]}" >"$log" 2>&1; then
+	local started=$SECONDS
+	if HUDDLE_FUZZ_SCRATCH="$scratch" "${launch[@]}" "$bin" "${opts[@]}" "$work" "${seeds[@]}" >"$log" 2>&1; then
 		grep -E '^(#[0-9]+\s+DONE|stat::number_of_executed_units)' "$log" | tail -1 | sed 's/^/  /'
+		if [[ $how == ci ]]; then
+			local ran
+			ran="$(grep -oE '^stat::number_of_executed_units: [0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)"
+			echo "  $((SECONDS - started)) s"
+			((ran >= $(ci_runs "$name"))) ||
+				echo "  note: the ${seconds:-90} s cap ended it after $ran runs: not the same inputs as elsewhere"
+		fi
 		passed=$((passed + 1))
 	else
 		echo "  FAILED: $(grep -m1 -oE 'ERROR: [^(]*' "$log" || echo 'see the log')"
@@ -115,6 +165,28 @@ for name in "${names[@]}"; do
 		echo "  reproduce: $bin <input>"
 		failed=$((failed + 1))
 	fi
-done
+}
+
+# Comparisons the fuzzer learns from include addresses: with them the
+# same seed mutates differently in each process unless the addresses are
+# the same, so --ci runs without address space randomization if it may.
+launch=()
+if [[ $mode == ci ]]; then
+	if setarch "$(uname -m)" -R true 2>/dev/null; then
+		launch=(setarch "$(uname -m)" -R)
+	else
+		echo "run.sh: setarch -R is not allowed here: addresses vary, and so may the inputs tried" >&2
+	fi
+	for name in "${names[@]}"; do
+		run_harness "$name" replay
+	done
+	for name in "${names[@]}"; do
+		run_harness "$name" ci
+	done
+else
+	for name in "${names[@]}"; do
+		run_harness "$name" "$mode"
+	done
+fi
 echo "fuzz: $passed passed, $failed failed"
 ((failed == 0))
