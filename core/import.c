@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "db.h"
 #include "period.h"
@@ -153,6 +154,47 @@ static hd_col_type type_of(const char *decl, const char *sql, const char *name)
 	return HD_COL_TEXT;
 }
 
+/* Whether d, a DEFAULT as pragma_table_info gives it, is a plain value:
+ * NULL, TRUE, FALSE, CURRENT_DATE, CURRENT_TIME, CURRENT_TIMESTAMP, a
+ * signed decimal or hex number, a quoted string or a blob, in any
+ * number of parentheses.  The text comes from the database file, which
+ * anyone may have written: only such a value may go into the INSERT we
+ * build, where SQLite would run a function call with the trust of our
+ * own SQL rather than the schema's. */
+static int plain_default(const char *d)
+{
+	static const char *const words[] = {"NULL",         "TRUE",         "FALSE",
+	                                    "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP"};
+	static const char hex[] = "0123456789abcdefABCDEF";
+	size_t len = strlen(d);
+	for (; len >= 2 && d[0] == '(' && d[len - 1] == ')'; len -= 2)
+		d++;
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+		if (strlen(words[i]) == len && !strncasecmp(d, words[i], len))
+			return 1;
+	if ((d[0] == 'x' || d[0] == 'X') && d[1] == '\'') {
+		size_t n = strspn(d + 2, hex);
+		return n % 2 == 0 && n + 3 == len && d[len - 1] == '\'';
+	}
+	if (d[0] == '\'') { /* a quote inside is written twice */
+		size_t i = 1;
+		while (i < len && (d[i] != '\'' || (i + 1 < len && d[i + 1] == '\'')))
+			i += d[i] == '\'' ? 2 : 1;
+		return i == len - 1;
+	}
+	size_t i = d[0] == '+' || d[0] == '-';
+	if (d[i] == '0' && (d[i + 1] == 'x' || d[i + 1] == 'X'))
+		return len > i + 2 && strspn(d + i + 2, hex) == len - i - 2;
+	/* Digits with a point and an exponent; strtod alone would take
+	 * "inf", "nan", hex fractions and leading spaces too. */
+	char *end;
+	if (!(isdigit((unsigned char)d[i]) || (d[i] == '.' && isdigit((unsigned char)d[i + 1]))) ||
+	    strspn(d + i, "0123456789.eE+-") != len - i)
+		return 0;
+	strtod(d + i, &end);
+	return (size_t)(end - d) == len;
+}
+
 static int load_columns(huddle_import *imp, hd_err *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -185,6 +227,7 @@ static int load_columns(huddle_import *imp, hd_err *err)
 		c->name = hd_xstrdup((const char *)sqlite3_column_text(st, 0));
 		c->type = type_of((const char *)sqlite3_column_text(st, 1), sql, c->name);
 		c->dflt = dflt ? hd_xstrdup(dflt) : NULL;
+		c->plain = dflt && plain_default(dflt);
 		/* An INTEGER PRIMARY KEY is not NOT NULL: left out, SQLite numbers it. */
 		c->required = sqlite3_column_int(st, 2) && !dflt;
 	}
@@ -256,7 +299,9 @@ void hd_import_fail(huddle_import *imp, long line, const char *fmt, ...)
 /* INSERT INTO "t" ("a", "b") VALUES (?1, coalesce(?2, DEFAULT-OF-b)):
  * an empty cell in a column with a default takes the default, as a
  * column the file leaves out does.  The names and defaults come from
- * the schema, never from the file. */
+ * the schema, never from the file being imported; a default goes in
+ * only when it is a plain value (bind() refuses an empty cell in a
+ * column whose default is anything else). */
 static int prepare_insert(huddle_import *imp)
 {
 	sqlite3_str *sql = sqlite3_str_new(imp->db);
@@ -265,9 +310,9 @@ static int prepare_insert(huddle_import *imp)
 		sqlite3_str_appendf(sql, "%s\"%w\"", i ? ", " : "", imp->cols[imp->hdr[i]].name);
 	sqlite3_str_appendall(sql, ") VALUES (");
 	for (int i = 0; i < imp->nhdr; i++) {
-		const char *dflt = imp->cols[imp->hdr[i]].dflt;
-		if (dflt)
-			sqlite3_str_appendf(sql, "%scoalesce(?%d, %s)", i ? ", " : "", i + 1, dflt);
+		const hd_import_col *c = &imp->cols[imp->hdr[i]];
+		if (c->plain)
+			sqlite3_str_appendf(sql, "%scoalesce(?%d, %s)", i ? ", " : "", i + 1, c->dflt);
 		else
 			sqlite3_str_appendf(sql, "%s?%d", i ? ", " : "", i + 1);
 	}
@@ -412,6 +457,12 @@ static int bind(huddle_import *imp, long line, int i, const char *v)
 	sqlite3_int64 n;
 	double x;
 	int day;
+	if ((!v || !*v) && c->dflt && !c->plain)
+		return hd_import_failf(imp, HD_EINPUT, line,
+		                       "column \"%s\" is empty, and its default in the database is not a "
+		                       "plain value but %s, which an import does not run; fill in the "
+		                       "column, or leave it out of the file for SQLite to apply its default",
+		                       c->name, hd_import_show(c->dflt, b, sizeof b));
 	if (!v || !*v) {
 		sqlite3_bind_null(imp->ins, i + 1);
 		return 0;

@@ -16,6 +16,7 @@ typedef struct hd_import_col {
 	hd_col_type type;
 	int required; /* NOT NULL without a default: the file must have it */
 	char *dflt;   /* the DEFAULT expression as the schema writes it, or NULL */
+	int plain;    /* dflt is a plain value (a number, a string, NULL...) */
 } hd_import_col;
 
 /* Rows that came from consecutive lines: rowid + i is from line + i. */

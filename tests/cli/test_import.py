@@ -388,6 +388,59 @@ class Refusals(ImportTestCase):
         self.assertIn("plugins.csv.map", r.out)
 
 
+class SchemaDefaults(ImportTestCase):
+    """A column's DEFAULT is text from the database file, which anyone may
+    have written: an import puts plain values (numbers, strings, NULL) into
+    its INSERT, and never runs an expression it finds there."""
+
+    def hostile_db(self):
+        self.init_db()
+        con = sqlite3.connect(os.path.join(self.tmp, "team.db"))
+        con.execute("PRAGMA writable_schema = ON")
+        for table, old, new in (
+                ("teams", "DEFAULT 'sales'", "DEFAULT (upper('hostile'))"),
+                ("teams", "manager    TEXT,", "manager    TEXT DEFAULT 'O''Neil',"),
+                ("reps", "DEFAULT 1 CHECK", "DEFAULT (load_extension('hostile')) CHECK"),
+                ("deals", "amount      REAL NOT NULL DEFAULT 0", "amount      REAL NOT NULL DEFAULT -2.5e1")):
+            n = con.execute("UPDATE sqlite_schema SET sql = replace(sql, ?, ?) WHERE name = ? AND instr(sql, ?)",
+                            (old, new, table, old)).rowcount
+            self.assertEqual(n, 1, (table, old))
+        con.commit()
+        con.close()
+        return "team.db"
+
+    def test_an_empty_cell_whose_default_is_an_expression_is_refused_not_run(self):
+        self.hostile_db()
+        r = self.refused(3, "teams", self.write("teams.csv", "id,name,department\n1,West,sales\n2,East,\n"))
+        self.assertIn("teams.csv:3: column \"department\" is empty, and its default in the database is not a "
+                      "plain value but \"upper('hostile')\", which an import does not run", r.err)
+        self.assertEqual(self.rows("SELECT count(*) FROM teams"), [(0,)])
+
+        self.imported("teams", self.write("teams.csv", "id,name\n1,West\n"))
+        r = self.refused(3, "reps", self.write("reps.csv", "id,name,team_id,active\n1,Ana,1,\n"))
+        self.assertIn("reps.csv:2: column \"active\" is empty, and its default in the database is not a plain "
+                      "value but \"load_extension('hostile')\"", r.err)
+        self.assertNotIn("not authorized", r.err, "load_extension was not even called")
+        self.assertEqual(self.rows("SELECT count(*) FROM reps"), [(0,)])
+
+    def test_a_column_left_out_gets_the_default_from_sqlite_under_the_schemas_own_rules(self):
+        self.hostile_db()
+        # SQLite applies a schema's default itself: it runs a harmless
+        # function, and refuses one that no schema may call.
+        self.imported("teams", self.write("teams.csv", "id,name\n1,West\n"))
+        self.assertEqual(self.rows("SELECT department FROM teams"), [("HOSTILE",)])
+        r = self.refused(4, "reps", self.write("reps.csv", "id,name,team_id\n1,Ana,1\n"))
+        self.assertIn("unsafe use of load_extension()", r.err)
+
+    def test_plain_defaults_still_fill_empty_cells(self):
+        self.hostile_db()
+        self.imported("teams", self.write("teams.csv", "id,name,manager,department\n1,West,,sales\n"))
+        self.imported("reps", self.write("reps.csv", "id,name,team_id,active\n1,Ana,1,1\n"))
+        self.imported("deals", self.write("deals.csv", "id,rep_id,amount,stage,created_on\n1,1,,open,2026-07-01\n"))
+        self.assertEqual(self.rows("SELECT manager FROM teams"), [("O'Neil",)])
+        self.assertEqual(self.rows("SELECT amount FROM deals"), [(-25.0,)])
+
+
 class Mapping(ImportTestCase):
     """Another tool's export, imported as it is through plugins.csv.map."""
 
