@@ -8,7 +8,7 @@
  * it.  No transaction is held while a notifier talks to its receiver;
  * each item's outcome is one UPDATE, its own transaction.
  */
-#define _DEFAULT_SOURCE 1 /* flock */
+#define _DEFAULT_SOURCE 1 /* flock, realpath */
 
 #include "notify.h"
 
@@ -57,12 +57,21 @@ static int write_pid(int fd, pid_t pid)
 /* Takes the notify lock of db_path into *fd; when another process holds
  * it, sets st->busy (and its pid, as it wrote it) and *fd = -1.  flock
  * rather than a row in the database: the kernel lets go of it when its
- * holder dies, however it dies, and it needs no schema change. */
+ * holder dies, however it dies, and it needs no schema change.  The lock
+ * file sits beside the database file itself, its symbolic links
+ * resolved: named after the path as given, a run through a link to the
+ * database would take a lock of its own and deliver alongside another. */
 static int lock_outbox(const char *db_path, int *fd, hd_notify_stats *st, hd_err *err)
 {
 	char path[PATH_MAX];
 	*fd = -1;
-	if (snprintf(path, sizeof path, "%s-notify.lock", db_path) >= (int)sizeof path)
+	char *real = realpath(db_path, NULL);
+	if (!real)
+		return hd_err_set(err, HD_EIO, "%s: cannot find the database file for its notify lock: %s",
+		                  db_path, strerror(errno));
+	int len = snprintf(path, sizeof path, "%s-notify.lock", real);
+	free(real);
+	if (len < 0 || len >= (int)sizeof path)
 		return hd_err_set(err, HD_EIO, "%s: the path is too long for its notify lock", db_path);
 	/* O_NOFOLLOW: a link planted in a shared folder must not make us
 	 * create or truncate another file.  A lock file of another user that

@@ -464,6 +464,26 @@ class Crashes(NotifyCase):
             self.assertEqual(rec.keys(), [])
         self.assertEqual(self.notify().out, "delivered 8, failed 0 (will retry), parked 0\n")
 
+    def test_a_notify_through_a_symbolic_link_to_the_database_finds_the_same_lock(self):
+        rec = self.receiver()
+        self.configure(rec.url())
+        os.mkdir(os.path.join(self.tmp, "links"))
+        os.symlink(self.db, os.path.join(self.tmp, "link.db"))
+        os.symlink(os.path.join("..", "link.db"), os.path.join(self.tmp, "links", "twice.db"))
+        with open(os.path.join(self.tmp, self.db + "-notify.lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            lock.write("4242\n")
+            lock.flush()
+            for db in ("link.db", os.path.join("links", "twice.db"), os.path.join(self.tmp, "link.db")):
+                r = self.notify(db=db)
+                self.assertEqual(r.rc, 0, repr(r))
+                self.assertEqual(r.out, "another huddle notify (pid 4242) is delivering from %s; left to it\n"
+                                 % db)
+            self.assertEqual(rec.keys(), [])
+        self.assertEqual(self.notify(db="link.db").out, "delivered 8, failed 0 (will retry), parked 0\n")
+        self.assertEqual(sorted(f for f in os.listdir(self.tmp) if f.endswith("-notify.lock")),
+                         [self.db + "-notify.lock"], "one lock file, beside the database file itself")
+
     def test_items_queued_while_notify_runs_are_delivered_by_that_run(self):
         rec = self.receiver(lambda key, n: {"status": 200, "delay": 0.2})
         self.configure(rec.url())
