@@ -288,7 +288,10 @@ static const char *excerpt(void)
 	return wh.excerpt;
 }
 
-/* POSTs once; on failure writes why into msg. */
+/* POSTs once; on failure writes why into msg.  payload and headers are
+ * the caller's (the host's text, a list on the caller's stack): the
+ * handle lets go of them before returning, so that it never holds a
+ * pointer that outlives this call. */
 static enum outcome post(const char *payload, struct curl_slist *headers, long *retry_after_ms, char *msg,
                          size_t len)
 {
@@ -300,6 +303,8 @@ static enum outcome post(const char *payload, struct curl_slist *headers, long *
 	curl_easy_setopt(wh.curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(payload));
 	curl_easy_setopt(wh.curl, CURLOPT_HTTPHEADER, headers);
 	CURLcode rc = curl_easy_perform(wh.curl);
+	curl_easy_setopt(wh.curl, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
+	curl_easy_setopt(wh.curl, CURLOPT_POSTFIELDS, (char *)NULL);
 	long status = 0;
 	curl_easy_getinfo(wh.curl, CURLINFO_RESPONSE_CODE, &status);
 	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && wh.body_cut && status)) {
@@ -438,13 +443,15 @@ static int init(huddle_host *h, const huddle_api *a)
 	const huddle_setting *g = api->config(h);
 	if (!g)
 		return 0;
-	if (read_settings(h, g))
-		goto fail;
+	/* Before any other libcurl call: reading the settings parses the
+	 * url with curl_url(). */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
 		api->fail(h, "libcurl could not be initialised");
 		goto fail;
 	}
 	wh.curl_ready = 1;
+	if (read_settings(h, g))
+		goto fail;
 	/* "Expect:" saves the 100-continue round trip before larger bodies. */
 	if (add_header("Content-Type: application/json") || add_header("Expect:")) {
 		api->fail(h, "out of memory");
