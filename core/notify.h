@@ -17,7 +17,8 @@
  * only a notify with `retry` tries parked items again.
  *
  * One notify at a time per database: a run holds an exclusive lock on
- * the file "<database>-notify.lock"; a second run finds it held and
+ * "<database>-notify.lock" beside the database file itself (symbolic
+ * links resolved); a second run finds it held and
  * leaves the work to the first (which picks up items queued meanwhile).
  */
 #ifndef HUDDLE_NOTIFY_H
