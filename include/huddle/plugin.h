@@ -42,8 +42,9 @@
  * evaluates rules in a forked worker process: Lua helpers and metric
  * providers run there, under the rule sandbox (Lua helpers count against
  * the rule's memory cap, and a call that outlives sandbox.time_ms is
- * killed with the worker).  Reporters, importers and notifiers run in
- * the huddle process itself.
+ * killed with the worker; a metric provider stopped that way is not
+ * called again in the run, and its metric fails for every reader).
+ * Reporters, importers and notifiers run in the huddle process itself.
  *
  * Unloading.  fini is called once before huddle exits, after the last
  * callback; the shared object is never unloaded while huddle runs.
