@@ -10,7 +10,7 @@ DEBS = build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libconfig-d
 # Only the tests need these: the html report is rendered in headless Chromium.
 TEST_DEBS = chromium fonts-liberation
 
-.PHONY: all deps test-deps install-debs build demo test test-sanitize format clean
+.PHONY: all deps test-deps install-debs build demo test test-sanitize format clean bench
 
 all: build
 
@@ -51,6 +51,11 @@ test-sanitize: deps test-deps
 	cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DHUDDLE_SANITIZE=ON >/dev/null
 	cmake --build $(BUILD)-asan -j2 -- -s --no-print-directory
 	cd $(BUILD)-asan && ctest --output-on-failure -j2
+
+# The performance benchmark (tests/bench/README.md): SIZES, RUNS, SAMPLE, BENCH_DATA.
+bench: deps
+	@$(MAKE) -s --no-print-directory install-debs PKGS="hyperfine time"
+	sh tests/bench/run.sh
 
 format:
 	clang-format -i core/*.c core/*.h

@@ -5,9 +5,11 @@
  * the provider for every subject; Lua metrics per subject on first read.
  * All are kept per period context (the run's period, m.prev, ...).
  */
+#include <fcntl.h>
 #include <lauxlib.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -488,6 +490,54 @@ int hd_rule_sql_bind(hd_engine *e, sqlite3_stmt *st, int ctx, int extra, char *m
 	return 0;
 }
 
+/* HUDDLE_SQL_TRACE=FILE appends every set-based metric query, bound as it
+ * runs, to FILE as a sqlite3-shell script: the benchmark's floor is then
+ * the very SQL the engine ran.  The variable is read once, so an unset
+ * trace costs one branch; each query goes out in one O_APPEND write, so
+ * host and worker can share the file. */
+static void trace_sql(hd_engine *e, sqlite3_stmt *st, int ctx)
+{
+	static const char *path;
+	static int checked;
+	if (!checked) {
+		path = getenv("HUDDLE_SQL_TRACE");
+		checked = 1;
+	}
+	if (!path || !*path)
+		return;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return;
+	sqlite3_stmt *q = NULL;
+	/* quote() turns each bound value back into an SQL literal. */
+	sqlite3_prepare_v2(sqlite3_db_handle(st), "SELECT quote(?1)", -1, &q, NULL);
+	for (int i = 1; q && i <= sqlite3_bind_parameter_count(st); i++) {
+		const char *name = sqlite3_bind_parameter_name(st, i);
+		sqlite3_reset(q);
+		if (!name || bind_param(e, q, 1, name + 1, ctx) != SQLITE_OK || sqlite3_step(q) != SQLITE_ROW)
+			continue;
+		/* Double quotes keep the literal's own quotes through the shell. */
+		fprintf(f, ".parameter set %s \"", name);
+		for (const char *c = (const char *)sqlite3_column_text(q, 0); c && *c; c++)
+			fprintf(f, "%s%c", *c == '"' || *c == '\\' ? "\\" : "", *c);
+		fputs("\"\n", f);
+	}
+	sqlite3_finalize(q);
+	/* The ';' on a line of its own: the SQL may end in a -- comment. */
+	fprintf(f, "%s\n;\n.parameter clear\n", sqlite3_sql(st));
+	fclose(f);
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		if (write(fd, buf, len) < 0) {
+			/* Tracing is best effort: the evaluation goes on. */
+		}
+		close(fd);
+	}
+	free(buf);
+}
+
 /* Remembers why a SQL metric failed for ctx, so that every later read
  * fails the same way at once instead of running the query again. */
 static int fail_sql(hd_engine *e, int mi, int ctx, const char *fmt, ...)
@@ -519,6 +569,7 @@ static void compute_sql(hd_engine *e, int mi, int ctx)
 		sqlite3_finalize(st);
 		fail_sql(e, mi, ctx, "%s: metric '%s': %s", m->where, m->name, msg);
 	}
+	trace_sql(e, st, ctx);
 	/* Host work, not the rule's: a watching host gives it sql_ms more. */
 	double allowance = e->cfg->sb_sql_ms / 1000.0;
 	if (e->watch)
