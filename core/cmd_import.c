@@ -48,13 +48,13 @@ static int bad_table(const hd_cli *cli, const char *table, hd_err *err)
 	size_t len = 0;
 	const char *best = NULL;
 	int bd = 99;
-	for (int i = 0; hd_import_tables[i]; i++) {
+	for (int i = 0; hd_user_tables[i]; i++) {
 		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
-		                        hd_import_tables[i]);
-		int d = hd_edit_distance(table, hd_import_tables[i]);
+		                        hd_user_tables[i]);
+		int d = hd_edit_distance(table, hd_user_tables[i]);
 		if (d < bd) {
 			bd = d;
-			best = hd_import_tables[i];
+			best = hd_user_tables[i];
 		}
 	}
 	for (size_t i = 0; i < sizeof own / sizeof *own; i++)

@@ -237,3 +237,23 @@ int hd_db_open_memory(sqlite3 **out, hd_err *err)
 	*out = db;
 	return 0;
 }
+
+const char *const hd_user_tables[] = {"teams",
+                                        "reps",
+                                        "quotas",
+                                        "team_targets",
+                                        "deals",
+                                        "activities",
+                                        "trainings",
+                                        "training_attendance",
+                                        "insights",
+                                        "insight_uses",
+                                        "assists",
+                                        "cross_dept",
+                                        "assessments",
+                                        "strengths",
+                                        "action_plans",
+                                        "checkins",
+                                        "coaching_sessions",
+                                        "client_metrics",
+                                        NULL};

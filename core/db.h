@@ -45,6 +45,10 @@ int hd_db_harden_rules(sqlite3 *db, int readonly, hd_err *err);
 #define HD_RULE_MAX_LENGTH 1000000
 #define HD_RULE_MAX_SQL    100000
 
+/* The tables users fill (SPEC section 6), parents before children: the
+ * order to import them in.  NULL-terminated. */
+extern const char *const hd_user_tables[];
+
 /* Runs SQL text without results; the message names what failed. */
 int hd_db_exec(sqlite3 *db, const char *sql, hd_err *err);
 

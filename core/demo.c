@@ -143,27 +143,6 @@ static const int share[DM_ARCHETYPES] = {
     [DM_GAMER] = 10,          [DM_REFERRAL_MAGNET] = 20, [DM_NEW_HIRE] = 30,     [DM_DEPARTED] = 10,
 };
 
-/* The tables the generator fills, which must all be empty beforehand. */
-static const char *const user_tables[] = {
-    "reps",
-    "teams",
-    "quotas",
-    "team_targets",
-    "deals",
-    "activities",
-    "trainings",
-    "training_attendance",
-    "insights",
-    "insight_uses",
-    "assists",
-    "cross_dept",
-    "assessments",
-    "strengths",
-    "action_plans",
-    "checkins",
-    "coaching_sessions",
-    "client_metrics",
-};
 
 static uint64_t splitmix64(uint64_t *x)
 {
@@ -353,9 +332,10 @@ static void org_rows(dm_gen *g)
 static int check_empty(sqlite3 *db, hd_err *err)
 {
 	char sql[96];
-	for (size_t k = 0; k < sizeof user_tables / sizeof *user_tables; k++) {
+	/* The generator fills every table users fill. */
+	for (int k = 0; hd_user_tables[k]; k++) {
 		sqlite3_stmt *st;
-		snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM %s)", user_tables[k]);
+		snprintf(sql, sizeof sql, "SELECT EXISTS (SELECT 1 FROM %s)", hd_user_tables[k]);
 		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 			return hd_err_set(err, HD_EINPUT, "demo data: %s (is this a huddle database?)",
 			                  sqlite3_errmsg(db));
@@ -367,7 +347,7 @@ static int check_empty(sqlite3 *db, hd_err *err)
 			return hd_err_set(err, HD_EINPUT,
 			                  "demo data goes into an empty database, but table %s already "
 			                  "has rows; use a new --db file",
-			                  user_tables[k]);
+			                  hd_user_tables[k]);
 	}
 	return 0;
 }

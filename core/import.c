@@ -23,30 +23,11 @@
 #include "period.h"
 #include "rules.h"
 
-const char *const hd_import_tables[] = {"teams",
-                                        "reps",
-                                        "quotas",
-                                        "team_targets",
-                                        "deals",
-                                        "activities",
-                                        "trainings",
-                                        "training_attendance",
-                                        "insights",
-                                        "insight_uses",
-                                        "assists",
-                                        "cross_dept",
-                                        "assessments",
-                                        "strengths",
-                                        "action_plans",
-                                        "checkins",
-                                        "coaching_sessions",
-                                        "client_metrics",
-                                        NULL};
 
 int hd_import_allowed(const char *table)
 {
-	for (int i = 0; hd_import_tables[i]; i++)
-		if (!strcmp(table, hd_import_tables[i]))
+	for (int i = 0; hd_user_tables[i]; i++)
+		if (!strcmp(table, hd_user_tables[i]))
 			return 1;
 	return 0;
 }

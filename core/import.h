@@ -21,11 +21,7 @@
 #include "err.h"
 #include "plugin.h"
 
-/* The tables users fill (SPEC section 6), parents before children: the
- * order to import them in.  NULL-terminated. */
-extern const char *const hd_import_tables[];
-
-/* Whether rows may be imported into table (one of hd_import_tables). */
+/* Whether rows may be imported into table (one of hd_user_tables, db.h). */
 int hd_import_allowed(const char *table);
 
 /* Reports progress as the fraction of the file read; may be NULL. */
