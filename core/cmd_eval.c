@@ -125,18 +125,6 @@ static int choose_format(hd_cli *cli, const eval_opts *o, const char **format, h
 	return hd_cli_usage_error(cli, err, "unknown format '%s': use %s", *format, names);
 }
 
-/* Scorecard names point into the engine's subjects, which the next
- * hd_engine_prepare replaces: copies them into the result's own arena. */
-static void keep_names(hd_result *res)
-{
-	for (int i = 0; i < res->nreps; i++) {
-		res->reps[i].name = hd_arena_strdup(&res->arena, res->reps[i].name);
-		res->reps[i].team = hd_arena_strdup(&res->arena, res->reps[i].team);
-	}
-	for (int i = 0; i < res->nteams; i++)
-		res->teams[i].name = hd_arena_strdup(&res->arena, res->teams[i].name);
-}
-
 /* Evaluates the period before p on e, for a reporter that shows momentum.
  * It is never saved; its as-of is its own default, so that it matches
  * `huddle eval --period PREV` run on its own.  Its rule errors are not
@@ -154,7 +142,7 @@ static int eval_previous(hd_engine *e, const hd_period *p, hd_result *prev, hd_e
 	hd_progress_done(&bar);
 	if (rc)
 		return rc;
-	keep_names(prev);
+	hd_result_keep_names(prev);
 	return 0;
 }
 

@@ -1,4 +1,5 @@
-/* rank.c - competition ranking ("1224"): ties share the better rank. */
+/* rank.c - competition ranking ("1224"): ties share the better rank;
+ * and what a result owns. */
 #include <stdlib.h>
 
 #include "result.h"
@@ -44,4 +45,14 @@ void hd_result_free(hd_result *r)
 	free(r->rep_order);
 	free(r->team_order);
 	hd_arena_free(&r->arena);
+}
+
+void hd_result_keep_names(hd_result *r)
+{
+	for (int i = 0; i < r->nreps; i++) {
+		r->reps[i].name = hd_arena_strdup(&r->arena, r->reps[i].name);
+		r->reps[i].team = hd_arena_strdup(&r->arena, r->reps[i].team);
+	}
+	for (int i = 0; i < r->nteams; i++)
+		r->teams[i].name = hd_arena_strdup(&r->arena, r->teams[i].name);
 }

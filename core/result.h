@@ -75,6 +75,11 @@ typedef struct hd_result {
 
 void hd_result_free(hd_result *r);
 
+/* Scorecard names point into the engine's subjects, which the next
+ * hd_engine_prepare replaces: copies them into the result's own arena,
+ * so a result outlives the preparation it came from. */
+void hd_result_keep_names(hd_result *r);
+
 /* Ranks (1, 2, 2, 4) of n scores, highest first; subjects without a
  * score get rank 0.  ids break ties only in order, never in rank.
  * order receives the indexes sorted by rank then id. */
