@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 void hd_jsonw_init(hd_jsonw *w, FILE *out, int pretty)
 {
@@ -12,15 +13,52 @@ void hd_jsonw_init(hd_jsonw *w, FILE *out, int pretty)
 	w->pretty = pretty;
 	w->count[0] = 0;
 	w->after_key = 0;
+	w->len = 0;
+}
+
+static void flush(hd_jsonw *w)
+{
+	if (w->len)
+		fwrite(w->buf, 1, w->len, w->out);
+	w->len = 0;
+}
+
+static void put(hd_jsonw *w, const void *p, size_t n)
+{
+	if (w->len + n > sizeof w->buf) {
+		flush(w);
+		if (n > sizeof w->buf) {
+			fwrite(p, 1, n, w->out);
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, p, n);
+	w->len += n;
+}
+
+static void putch(hd_jsonw *w, char c)
+{
+	if (w->len == sizeof w->buf)
+		flush(w);
+	w->buf[w->len++] = c;
+}
+
+#define PUTS(w, lit) put((w), (lit), sizeof(lit) - 1)
+
+/* A value at depth 0 is the whole document: it goes out now. */
+static void done(hd_jsonw *w)
+{
+	if (!w->depth)
+		flush(w);
 }
 
 static void indent(hd_jsonw *w)
 {
 	if (!w->pretty)
 		return;
-	fputc('\n', w->out);
+	putch(w, '\n');
 	for (int i = 0; i < w->depth; i++)
-		fputs("  ", w->out);
+		PUTS(w, "  ");
 }
 
 /* Separates a new value from the one before it at this depth. */
@@ -31,7 +69,7 @@ static void begin_value(hd_jsonw *w)
 		return;
 	}
 	if (w->count[w->depth]++)
-		fputc(',', w->out);
+		putch(w, ',');
 	if (w->depth)
 		indent(w);
 }
@@ -39,7 +77,7 @@ static void begin_value(hd_jsonw *w)
 static void open(hd_jsonw *w, char c)
 {
 	begin_value(w);
-	fputc(c, w->out);
+	putch(w, c);
 	if (w->depth + 1 < HD_JSONW_DEPTH)
 		w->depth++;
 	w->count[w->depth] = 0;
@@ -61,9 +99,10 @@ void hd_jsonw_end(hd_jsonw *w, char close)
 	w->depth--;
 	if (had)
 		indent(w);
-	fputc(close, w->out);
+	putch(w, close);
 	if (!w->depth && w->pretty)
-		fputc('\n', w->out);
+		putch(w, '\n');
+	done(w);
 }
 
 /* Length of the valid UTF-8 sequence at p (1 to 4), or 0 if it is not
@@ -83,51 +122,63 @@ static int utf8_len(const unsigned char *p)
 }
 
 /* Writes s as a JSON string.  Text from rules may be any bytes: what is
- * not UTF-8 becomes U+FFFD, so the document stays valid JSON. */
-static void write_string(FILE *out, const char *s)
+ * not UTF-8 becomes U+FFFD, so the document stays valid JSON.  Runs of
+ * printable ASCII, nearly all of a scorecard, are copied in one piece. */
+static void write_string(hd_jsonw *w, const char *s)
 {
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	putch(w, '"');
+	for (;;) {
+		const unsigned char *run = p;
+		while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+			p++;
+		put(w, run, (size_t)(p - run));
+		if (!*p)
+			break;
 		switch (*p) {
 		case '"':
-			fputs("\\\"", out);
+			PUTS(w, "\\\"");
 			break;
 		case '\\':
-			fputs("\\\\", out);
+			PUTS(w, "\\\\");
 			break;
 		case '\n':
-			fputs("\\n", out);
+			PUTS(w, "\\n");
 			break;
 		case '\r':
-			fputs("\\r", out);
+			PUTS(w, "\\r");
 			break;
 		case '\t':
-			fputs("\\t", out);
+			PUTS(w, "\\t");
 			break;
 		default:
 			if (*p < 0x20) {
-				fprintf(out, "\\u%04x", *p);
-			} else if (*p < 0x80) {
-				fputc(*p, out);
+				char u[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+				put(w, u, sizeof u);
 			} else {
 				int n = utf8_len(p);
 				if (n) {
-					fwrite(p, 1, (size_t)n, out);
+					put(w, p, (size_t)n);
 					p += n - 1;
 				} else {
-					fputs("\\ufffd", out);
+					PUTS(w, "\\ufffd");
 				}
 			}
 		}
+		p++;
 	}
-	fputc('"', out);
+	putch(w, '"');
 }
 
 void hd_jsonw_key(hd_jsonw *w, const char *key)
 {
 	begin_value(w);
-	write_string(w->out, key);
-	fputs(w->pretty ? ": " : ":", w->out);
+	write_string(w, key);
+	if (w->pretty)
+		PUTS(w, ": ");
+	else
+		putch(w, ':');
 	w->after_key = 1;
 }
 
@@ -138,13 +189,40 @@ void hd_jsonw_string(hd_jsonw *w, const char *s)
 		return;
 	}
 	begin_value(w);
-	write_string(w->out, s);
+	write_string(w, s);
+	done(w);
+}
+
+/* The decimal digits of v into buf (>= 21 bytes); returns the length. */
+static size_t format_int(int64_t v, char *buf)
+{
+	char tmp[24];
+	size_t n = 0, len = 0;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		buf[len++] = '-';
+	while (n)
+		buf[len++] = tmp[--n];
+	buf[len] = 0;
+	return len;
 }
 
 void hd_json_format_number(double v, char *buf, size_t n)
 {
 	if (v == 0) {
 		snprintf(buf, n, "0");
+		return;
+	}
+	/* Whole numbers below 10^15 are what %.15g writes them as, digits
+	 * only, and the most common in a scorecard (weights, counts, 0 and
+	 * 1); the rest need the shortest of 15 to 17 significant digits
+	 * that reads back the same. */
+	if (fabs(v) < 1e15 && v == trunc(v) && n >= 21) {
+		format_int((int64_t)v, buf);
 		return;
 	}
 	for (int prec = 15; prec <= 17; prec++) {
@@ -163,23 +241,31 @@ void hd_jsonw_number(hd_jsonw *w, double v)
 	}
 	begin_value(w);
 	hd_json_format_number(v, buf, sizeof buf);
-	fputs(buf, w->out);
+	put(w, buf, strlen(buf));
+	done(w);
 }
 
 void hd_jsonw_int(hd_jsonw *w, int64_t v)
 {
+	char buf[24];
 	begin_value(w);
-	fprintf(w->out, "%" PRId64, v);
+	put(w, buf, format_int(v, buf));
+	done(w);
 }
 
 void hd_jsonw_bool(hd_jsonw *w, int v)
 {
 	begin_value(w);
-	fputs(v ? "true" : "false", w->out);
+	if (v)
+		PUTS(w, "true");
+	else
+		PUTS(w, "false");
+	done(w);
 }
 
 void hd_jsonw_null(hd_jsonw *w)
 {
 	begin_value(w);
-	fputs("null", w->out);
+	PUTS(w, "null");
+	done(w);
 }

@@ -12,13 +12,19 @@
 #include <stdio.h>
 
 #define HD_JSONW_DEPTH 32
+#define HD_JSONW_BUF 16384
 
+/* Output collects in buf and goes to out when buf fills and when a
+ * top-level value is complete, so a finished document is always all in
+ * out; stdio's per-call locking costs more than the formatting. */
 typedef struct hd_jsonw {
 	FILE *out;
 	int depth;
 	int pretty;
 	int count[HD_JSONW_DEPTH]; /* values written at each depth */
 	int after_key;
+	size_t len;
+	char buf[HD_JSONW_BUF];
 } hd_jsonw;
 
 void hd_jsonw_init(hd_jsonw *w, FILE *out, int pretty);

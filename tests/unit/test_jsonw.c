@@ -352,6 +352,49 @@ static void deep_nesting_closes_in_order(void **state)
 	free(t);
 }
 
+/* The writer buffers: a document many times the buffer's size, with a
+ * string longer than the buffer and escapes falling on its edges, must
+ * come out whole and in order, and be all out once the top level ends. */
+static void documents_larger_than_the_buffer_come_out_whole(void **state)
+{
+	(void)state;
+	size_t big = 3 * HD_JSONW_BUF + 7;
+	char *longs = malloc(big + 1);
+	assert_non_null(longs);
+	for (size_t i = 0; i < big; i++)
+		longs[i] = i % 97 == 0 ? '"' : (char)('a' + i % 26);
+	longs[big] = 0;
+	sink s;
+	sink_open(&s, 0);
+	hd_jsonw_array(&s.w);
+	for (int i = 0; i < 20000; i++)
+		hd_jsonw_int(&s.w, i);
+	hd_jsonw_string(&s.w, longs);
+	hd_jsonw_number(&s.w, 0.5);
+	hd_jsonw_end(&s.w, ']');
+	fflush(s.f);
+	size_t written = s.len; /* nothing may wait in the writer */
+	char *t = sink_text(&s);
+	assert_int_equal(written, strlen(t));
+	char *p = t;
+	assert_int_equal(*p++, '[');
+	for (int i = 0; i < 20000; i++) {
+		char *end;
+		assert_int_equal(strtol(p, &end, 10), i);
+		assert_int_equal(*end, ',');
+		p = end + 1;
+	}
+	assert_int_equal(*p++, '"');
+	for (size_t i = 0; i < big; i++) {
+		if (longs[i] == '"')
+			assert_int_equal(*p++, '\\');
+		assert_int_equal(*p++, longs[i]);
+	}
+	assert_string_equal(p, "\",0.5]");
+	free(t);
+	free(longs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +405,7 @@ int main(void)
 	    cmocka_unit_test(negative_zero_is_written_as_zero),
 	    cmocka_unit_test(non_finite_numbers_are_written_as_null),
 	    cmocka_unit_test(integers_are_exact_to_64_bits),
+	    cmocka_unit_test(documents_larger_than_the_buffer_come_out_whole),
 	    cmocka_unit_test(strings_escape_quotes_and_backslashes),
 	    cmocka_unit_test(control_characters_are_escaped),
 	    cmocka_unit_test(utf8_text_passes_through_untouched),
