@@ -71,6 +71,7 @@ static void put_str(buf *b, const char *s)
 static void encode(const hd_engine *e, const hd_scorecard *c, buf *b)
 {
 	const hd_rule *base = e->rules.rules;
+	size_t start = b->len;
 	put_i32(b, 0); /* frame length, filled in below */
 	put_i32(b, c->kind);
 	put_i32(b, c->index);
@@ -109,8 +110,8 @@ static void encode(const hd_engine *e, const hd_scorecard *c, buf *b)
 		put_i32(b, x->nreads);
 		put(b, x->reads, sizeof *x->reads * (size_t)x->nreads);
 	}
-	int32_t len = (int32_t)b->len;
-	memcpy(b->p, &len, sizeof len);
+	int32_t len = (int32_t)(b->len - start);
+	memcpy(b->p + start, &len, sizeof len);
 }
 
 /* Reads from a frame; a frame that ends early leaves ok = 0. */
@@ -233,10 +234,18 @@ static int decode(const hd_engine *e, hd_result *res, const unsigned char *p, si
 	return r.ok && r.p == r.end ? 0 : -1;
 }
 
+/* Cards go to the host in batches: a write and a wake-up of the host
+ * per card cost more than encoding it.  A batch goes when it is large
+ * or FLUSH_S old (so the progress bar moves), and at the end.  Cards
+ * still in a batch when the worker dies are simply evaluated again. */
+#define BATCH_BYTES 65536
+#define FLUSH_S 0.05
+
 typedef struct child_sink {
 	const hd_engine *e;
 	int fd;
 	buf b;
+	double flushed; /* hd_now() of the last write */
 } child_sink;
 
 static void write_all(int fd, const void *p, size_t n)
@@ -253,12 +262,19 @@ static void write_all(int fd, const void *p, size_t n)
 	}
 }
 
+static void flush_cards(child_sink *cs)
+{
+	write_all(cs->fd, cs->b.p, cs->b.len);
+	cs->b.len = 0;
+	cs->flushed = hd_now();
+}
+
 static void send_card(void *ud, const hd_scorecard *card)
 {
 	child_sink *cs = ud;
-	cs->b.len = 0;
 	encode(cs->e, card, &cs->b);
-	write_all(cs->fd, cs->b.p, cs->b.len);
+	if (cs->b.len >= BATCH_BYTES || hd_now() - cs->flushed >= FLUSH_S)
+		flush_cards(cs);
 }
 
 /* The worker: its own hardened read-only connection for a database file
@@ -276,8 +292,9 @@ static void child(hd_engine *e, hd_result *res, hd_watch *w, int fd, int kind, i
 		e->db = ro;
 	else if (rc != HD_EINPUT) /* HD_EINPUT: in memory, the fork's own copy */
 		_exit(4);
-	child_sink cs = { e, fd, { 0 } };
+	child_sink cs = { e, fd, { 0 }, hd_now() };
 	hd_eval_range(e, res, (hd_kind)kind, index, send_card, &cs);
+	flush_cards(&cs);
 	_exit(0);
 }
 
@@ -303,12 +320,15 @@ static void add_skip(hd_engine *e, const hd_watch *w, const char *why)
 	}
 }
 
-/* Runs one worker from (kind, index) until it finishes or is stopped.
+/* Runs one worker from (*kind, *index) until it finishes or is stopped.
  * Returns 1 when every subject arrived, 0 when a fresh worker must go
- * on at w->kind, w->subject, or HD_EIO. */
-static int supervise(hd_engine *e, hd_result *res, hd_watch *w, int kind, int index, int *done,
+ * on at the first subject that did not arrive, left in *kind, *index
+ * (at or before the stopped call, w->kind and w->subject, which is now
+ * a skip), or HD_EIO. */
+static int supervise(hd_engine *e, hd_result *res, hd_watch *w, int *next_kind, int *next_index, int *done,
 		     void (*progress)(void *, double), void *ud, hd_err *err)
 {
+	int kind = *next_kind, index = *next_index;
 	int fds[2];
 	if (pipe(fds))
 		return hd_err_set(err, HD_EIO, "cannot start an evaluation worker: %s", strerror(errno));
@@ -353,6 +373,12 @@ static int supervise(hd_engine *e, hd_result *res, hd_watch *w, int kind, int in
 					rc = hd_err_set(err, HD_EIO, "internal error: a malformed result from the worker");
 					goto out;
 				}
+				/* Frames come in subject order: reps, then teams. */
+				int32_t fk, fi;
+				memcpy(&fk, in.p + off + 4, 4);
+				memcpy(&fi, in.p + off + 8, 4);
+				*next_kind = fi + 1 == res->nreps && fk == HD_REP ? HD_TEAM : fk;
+				*next_index = fi + 1 == res->nreps && fk == HD_REP ? 0 : fi + 1;
 				off += (size_t)flen;
 				if (progress && ++*done % (total / 100 + 1) == 0)
 					progress(ud, (double)*done / total);
@@ -403,10 +429,8 @@ int hd_worker_run(hd_engine *e, hd_result *res, void (*progress)(void *, double)
 				  strerror(errno));
 	}
 	int kind = HD_REP, index = 0, done = 0, rc;
-	while ((rc = supervise(e, res, w, kind, index, &done, progress, ud, err)) == 0) {
-		kind = w->kind;
-		index = w->subject;
-	}
+	while ((rc = supervise(e, res, w, &kind, &index, &done, progress, ud, err)) == 0)
+		;
 	munmap(w, sizeof *w);
 	if (rc < 0) {
 		hd_result_free(res);
