@@ -247,24 +247,24 @@ _huddle()
 	# --opt=value: bash splits it at "=" (COMP_WORDBREAKS).
 	if [[ $cur == = ]]; then
 		prev=${COMP_WORDS[COMP_CWORD - 1]} cur=
-		[[ -n ${value[$prev]} ]] && _huddle_value "$prev" "${value[$prev]}" "$cmd" ""
+		[[ -n $prev && -n ${value[$prev]-} ]] && _huddle_value "$prev" "${value[$prev]-}" "$cmd" ""
 		return
 	fi
 	if [[ $prev == = ]] && ((COMP_CWORD >= 3)); then
 		opt=${COMP_WORDS[COMP_CWORD - 2]}
-		[[ -n ${value[$opt]} ]] && _huddle_value "$opt" "${value[$opt]}" "$cmd" "$cur"
+		[[ -n $opt && -n ${value[$opt]-} ]] && _huddle_value "$opt" "${value[$opt]-}" "$cmd" "$cur"
 		return
 	fi
 	if [[ $cur == --*=* ]]; then # COMP_WORDBREAKS without "="
 		opt=${cur%%=*}
-		[[ -n ${value[$opt]} ]] || return
-		_huddle_value "$opt" "${value[$opt]}" "$cmd" "${cur#*=}"
+		[[ -n $opt && -n ${value[$opt]-} ]] || return
+		_huddle_value "$opt" "${value[$opt]-}" "$cmd" "${cur#*=}"
 		local i
 		for i in "${!COMPREPLY[@]}"; do COMPREPLY[i]=$opt=${COMPREPLY[i]}; done
 		return
 	fi
-	if [[ -n ${value[$prev]} ]]; then
-		_huddle_value "$prev" "${value[$prev]}" "$cmd" "$cur"
+	if [[ -n $prev && -n ${value[$prev]-} ]]; then
+		_huddle_value "$prev" "${value[$prev]-}" "$cmd" "$cur"
 		return
 	fi
 	if [[ $cur == -* ]]; then
@@ -278,7 +278,7 @@ _huddle()
 	for ((i = 2; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		if [[ $w == -* ]]; then
-			[[ $w != *=* && -n ${value[$w]} ]] && ((i++))
+			[[ $w != *=* && -n ${value[$w]-} ]] && ((i++))
 			continue
 		fi
 		[[ $w == = ]] && { ((i++)); continue; }

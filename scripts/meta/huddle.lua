@@ -34,35 +34,35 @@
 ---@class huddle.MetricDef
 ---@field doc? string what the metric measures, shown by `huddle check --list` and `huddle explain`
 ---@field sql? string a query returning rows of (subject id, value), run once for all subjects; `:start`, `:stop`, `:days`, `:as_of`, `:period` and `:param_NAME` are bound
----@field fn? fun(m: huddle.Metrics, subject: huddle.Subject): number? a metric derived from other metrics, computed per subject; nil means no value
+---@field fn? fun(m: huddle.Metrics, subject: huddle.Subject): number? # a metric derived from other metrics, computed per subject; nil means no value
 ---@field default? number the value of subjects the query returns no row for (omitted: nil)
----@field subject? huddle.SubjectKind "team" for a team metric
+---@field subject? huddle.SubjectKind # "team" for a team metric
 ---@field override? boolean replace an earlier metric of the same name
 
 ---A score component: a number in [0, 1] with a weight.  The subject's score
 ---is 100 × Σ wᵢvᵢ / Σ wᵢ over the components that produced a value.
 ---@class huddle.ScoreDef
 ---@field weight number the component's weight (>= 0); `rules.weights` in the config overrides it
----@field fn fun(subject: huddle.Subject, m: huddle.Metrics): (number?, string?) the value in [0, 1] (clamped, the raw value kept; nil: no value) and a one-line explanation
+---@field fn fun(subject: huddle.Subject, m: huddle.Metrics): number?, string? # the value in [0, 1] (clamped, the raw value kept; nil: no value) and a one-line explanation
 ---@field doc? string one line on what the component rewards
----@field subject? huddle.SubjectKind "team" for a team score
+---@field subject? huddle.SubjectKind # "team" for a team score
 ---@field override? boolean replace an earlier rule of the same name
 
 ---A recognition policy.
 ---@class huddle.RecognizeDef
----@field when fun(subject: huddle.Subject, m: huddle.Metrics): (boolean|string|nil) falsy: no; true: yes, with `message`; a string: yes, and this is the message as it stands
+---@field when fun(subject: huddle.Subject, m: huddle.Metrics): boolean|string|nil # falsy: no; true: yes, with `message`; a string: yes, and this is the message as it stands
 ---@field doc? string one line on what the policy recognises
 ---@field message? string the message; `${x}` is a field of the subject (`name`, `team`, ...) or a metric, formatted for people
----@field subject? huddle.SubjectKind "team" for a team recognition
+---@field subject? huddle.SubjectKind # "team" for a team recognition
 ---@field override? boolean replace an earlier rule of the same name
 
 ---A coaching trigger.
 ---@class huddle.CoachDef
----@field when fun(subject: huddle.Subject, m: huddle.Metrics): (boolean|string|nil) falsy: no; true: yes, with `advice`; a string: yes, and this is the advice as it stands
+---@field when fun(subject: huddle.Subject, m: huddle.Metrics): boolean|string|nil # falsy: no; true: yes, with `advice`; a string: yes, and this is the advice as it stands
 ---@field doc? string one line on what the trigger looks for
 ---@field advice? string the advice; `${x}` is a field of the subject (`top_strength`, ...) or a metric
----@field severity? huddle.Severity "low", "medium" (the default) or "high"
----@field subject? huddle.SubjectKind "team" for a team trigger
+---@field severity? huddle.Severity # "low", "medium" (the default) or "high"
+---@field subject? huddle.SubjectKind # "team" for a team trigger
 ---@field override? boolean replace an earlier rule of the same name
 
 ---Defines a metric, at the top level of a rule file:
@@ -136,7 +136,7 @@ function coach(name) end
 ---@field id integer the team's id (teams.id)
 ---@field name string
 ---@field manager? string
----@field department? string "sales" unless the data says otherwise
+---@field department? string # "sales" unless the data says otherwise
 ---@field members huddle.Rep[] the reps evaluated: active, hired before the period ends
 local Team = {}
 
@@ -178,7 +178,7 @@ function Team:share_of_top(fraction, name, view) end
 
 ---The period being evaluated.
 ---@class huddle.Period
----@field label string as named: "2026-Q3", "2026-07", "2026-W27", "2026" or "2026-07-01..2026-09-30"
+---@field label string # as named: "2026-Q3", "2026-07", "2026-W27", "2026" or "2026-07-01..2026-09-30"
 ---@field start string the first day, YYYY-MM-DD
 ---@field stop string the day after the last (the period is [start, stop))
 ---@field days integer the period's length in days

@@ -28,11 +28,12 @@ COMMON = {"--config", "--db", "--help"}
 HARNESS = r'''
 source "$1" || exit 99
 shift
+set -u # some users have it on in their shell: no unset variable may be read
 COMP_WORDS=("$@")
 COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
 COMP_LINE="$*"
 COMP_POINT=${#COMP_LINE}
-if [[ -n $HUDDLE_CALL ]]; then # a helper of the script, called directly
+if [[ -n ${HUDDLE_CALL-} ]]; then # a helper of the script, called directly
 	eval "$HUDDLE_CALL"
 else
 	complete -p huddle >/dev/null || exit 98 # registered for the command
@@ -113,8 +114,10 @@ class Completion(HuddleTestCase):
         # After a flag, the next word is an option or an operand again.
         self.completes(["eval", "--no-save", "--st"], ["--strict"])
 
-    def test_an_unknown_command_completes_nothing(self):
+    def test_odd_command_lines_complete_nothing_and_say_nothing(self):
         self.completes(["evaluate", "--"], [])
+        self.completes(["eval", "", ""], [])  # an empty word before the cursor
+        self.completes(["help", "eval", ""], [])
 
     # -- values ------------------------------------------------------------------
 

@@ -63,7 +63,7 @@ class Meta:
                     self.classes.setdefault(cls, {})
                     current_alias = None
                     continue
-                m = re.match(r"---@field (\[?[\w]+\]?)(\??) (.+?)(?: [a-z\"`(].*)?$", line)
+                m = re.match(r"---@field (\[?[\w]+\]?)(\??) (.+?)(?: [#a-z\"`(].*)?$", line)
                 if m and cls:
                     self.classes[cls][m.group(1)] = m.group(3)
                     continue
