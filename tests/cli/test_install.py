@@ -12,6 +12,10 @@ The bundled plugins checked are whatever this build tree has built
 the bundled plugins carry ASan, and the skeleton, built like any plugin
 author's, does not: an uninstrumented module in an instrumented process is
 fine (the other way round is not), so the test runs there too.
+
+The man page, the bash completion and the type annotations for editors
+land where man, bash-completion and the README look for them, and work
+from there.
 """
 
 import glob
@@ -22,6 +26,7 @@ import subprocess
 import tempfile
 
 import hcli
+import test_completion
 from hcli import HuddleTestCase, Result, main
 
 BUILD_TIMEOUT = 90  # seconds for configuring or building the skeleton
@@ -54,6 +59,9 @@ recognize "installed_marker" {
   message = "read from the installed scripts",
 }
 '''
+
+# bash-completion's loader, where Debian's bash-completion package puts it.
+BASH_COMPLETION = "/usr/share/bash-completion/bash_completion"
 
 PLUGIN_LINE = re.compile(r"^  (\S+)\s+(\S+)\s+(loaded|REFUSED|not loaded)\s+(/\S+)$")
 
@@ -163,6 +171,53 @@ class Install(HuddleTestCase):
         self.assertTrue(os.path.isfile(os.path.join(self.pkgconfig_dir(p), "huddle-plugin.pc")))
         installed = sorted(f[:-3] for f in os.listdir(self.plugindir(p)) if f.endswith(".so"))
         self.assertEqual(installed, sorted(self.bundled + ["skeleton"]))
+
+    def same_file(self, source, installed):
+        with open(os.path.join(hcli.SOURCE, source), "rb") as a, open(installed, "rb") as b:
+            self.assertEqual(a.read(), b.read(), "%s is installed as it is" % source)
+
+    def test_man_page_completion_and_editor_types_are_installed(self):
+        p = self.prefix
+        self.same_file("docs/huddle.1", os.path.join(p, "share", "man", "man1", "huddle.1"))
+        self.same_file("completions/huddle.bash", os.path.join(p, "share", "bash-completion", "completions", "huddle"))
+        for meta in ("huddle.lua", "huddle_test.lua"):
+            self.same_file("scripts/meta/" + meta, os.path.join(p, "share", "huddle", "scripts", "meta", meta))
+        # Beside the installed rules, never loaded as one.
+        rules = [f for f in os.listdir(os.path.join(p, "share", "huddle", "scripts")) if f.endswith(".lua")]
+        self.assertRegex(self.installed_ok(p, "check").out, r"(?m)^ok: %d rule files," % len(rules))
+
+    def test_man_finds_the_installed_page(self):
+        man = shutil.which("man")
+        if not man:
+            self.skipTest("man is not installed (Debian package man-db)")
+        r = subprocess.run([man, "-w", "huddle"], env=dict(self.env, MANPATH=os.path.join(self.prefix, "share", "man")),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=hcli.TIMEOUT)
+        self.assertEqual(r.stdout.decode().strip(), os.path.join(self.prefix, "share", "man", "man1", "huddle.1"),
+                         r.stderr.decode())
+
+    def test_installed_completion_completes_the_installed_huddle(self):
+        comp = test_completion.Completion("test_commands_are_those_huddle_help_lists")
+        comp.tmp, comp.env = self.tmp, self.env
+        comp.huddle_exe = os.path.join(self.prefix, "bin", "huddle")
+        test_completion.SCRIPT = os.path.join(self.prefix, "share", "bash-completion", "completions", "huddle")
+        try:
+            self.assertIn("explain", comp.complete(""))
+            # Formats from the plugins installed beside it, the skeleton's too.
+            self.assertEqual(set(comp.complete("eval", "--format", "")),
+                             {"table", "json", "csv", "markdown", "html", "skeleton"})
+        finally:
+            test_completion.SCRIPT = None
+
+    def test_bash_completion_loads_it_on_first_use(self):
+        if not os.path.exists(BASH_COMPLETION):
+            self.skipTest("bash-completion is not installed (Debian package bash-completion)")
+        # What an interactive bash does at the first `huddle <TAB>`: look
+        # the completion up by command name in XDG_DATA_DIRS.
+        script = 'source "$1" && __load_completion huddle && complete -p huddle'
+        r = subprocess.run(["bash", "--norc", "--noprofile", "-c", script, "bash", BASH_COMPLETION],
+                           env=dict(self.env, XDG_DATA_DIRS=os.path.join(self.prefix, "share")),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=hcli.TIMEOUT)
+        self.assertEqual(r.stdout.decode().strip(), "complete -F _huddle huddle", r.stderr.decode())
 
     def test_pkg_config_gives_the_header_lua_and_the_plugin_folder(self):
         def pc(*args):
