@@ -176,7 +176,7 @@ static void grid_print(const grid *g, const style *st, int header_rows, FILE *ou
 	for (int r = 0; r < g->nrows; r++) {
 		/* The last cells that are empty are not padded out. */
 		int last = g->ncols - 1;
-		while (last > 0 && !g->text[r * g->ncols + last])
+		while (last > 0 && (!g->text[r * g->ncols + last] || !*g->text[r * g->ncols + last]))
 			last--;
 		fputs(r < header_rows ? st->dim : "", out);
 		for (int c = 0; c <= last; c++) {
