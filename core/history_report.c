@@ -134,13 +134,14 @@ typedef struct grid {
 	int ncols, nrows, cap;
 	char **text;
 	const char **color;
-	unsigned right;	       /* columns aligned right, one bit each */
+	char *right; /* per column: aligned right */
 } grid;
 
 static void grid_init(grid *g, int ncols)
 {
 	memset(g, 0, sizeof *g);
 	g->ncols = ncols;
+	g->right = hd_xcalloc((size_t)ncols, 1);
 }
 
 static int grid_row(grid *g)
@@ -181,7 +182,7 @@ static void grid_print(const grid *g, const style *st, int header_rows, FILE *ou
 		fputs(r < header_rows ? st->dim : "", out);
 		for (int c = 0; c <= last; c++) {
 			const char *t = g->text[r * g->ncols + c], *col = g->color[r * g->ncols + c];
-			int pad = w[c] - (t ? width(t) : 0), right = (g->right >> c) & 1;
+			int pad = w[c] - (t ? width(t) : 0), right = g->right[c];
 			if (!w[c])
 				continue;
 			fputs(c ? "  " : "", out);
@@ -205,6 +206,7 @@ static void grid_free(grid *g)
 		free(g->text[i]);
 	free(g->text);
 	free(g->color);
+	free(g->right);
 }
 
 /* "2026-07-01T09:30:12Z" as "2026-07-01 09:30". */
@@ -344,9 +346,9 @@ static void subject_rows(const hd_history *h, const style *st, grid *g, const ch
 	grid_set(g, r0, coach, NULL, "coaching");
 	if (errors)
 		grid_set(g, r0, errs, NULL, "rule errors");
-	g->right = 1u << RUN | 1u << SCORE | 1u << RANK | 1u << TEAM_RANK;
+	g->right[RUN] = g->right[SCORE] = g->right[RANK] = g->right[TEAM_RANK] = 1;
 	for (int k = 0; k < ncomps; k++)
-		g->right |= 1u << (FIXED + k);
+		g->right[FIXED + k] = 1;
 	for (int i = 0; i < h->nruns; i++) {
 		const hd_hist_run *r = &h->runs[i];
 		int row = grid_row(g);
@@ -496,7 +498,7 @@ static void overview_table(const hd_history *h, const char *db_path, const style
 						 "reps", "teams",  "rule errors", "status",	 "vs earlier" };
 	grid g;
 	grid_init(&g, NCOLS);
-	g.right = 1u << RUN | 1u << REPS | 1u << TEAMS | 1u << ERRORS;
+	g.right[RUN] = g.right[REPS] = g.right[TEAMS] = g.right[ERRORS] = 1;
 	int row = grid_row(&g);
 	for (int c = 0; c < NCOLS; c++)
 		grid_set(&g, row, c, NULL, head[c]);
