@@ -210,6 +210,20 @@ class History(hcli.HuddleTestCase):
         self.assertIn("no saved run of 2025-Q1 holds this rep yet", self.history("--rep", "Ana", "--period",
                                                                                "2025-Q1").out)
 
+    def test_a_restatement_by_another_as_of_says_so(self):
+        self.write("asof/late.lua", 'score "on_time" { weight = 10, doc = "Full marks as of the last day",\n'
+                   '  fn = function(rep, m) return huddle.as_of == "2026-09-30" and 1 or 0.5 end }\n')
+        self.write("asof.cfg", fixture.CONFIG.replace('scripts = [ "myrules" ];', 'scripts = [ "myrules", "asof" ];'))
+        self.eval("--period", "2026-Q3", "--as-of", "2026-09-15", config="asof.cfg")
+        self.eval(*PERIOD, config="asof.cfg")
+        out = self.history("--rep", "Ana").out
+        # Gil's only component is on_time: 1.00 makes him 100, ahead of Ana.
+        self.assertIn("run 2 restates run 1 (2026-Q3): score %.1f → %.1f; rank 1 → 2; components: "
+                      "on_time 0.50 → 1.00; as-of 2026-09-15 → 2026-09-30\n"
+                      % (score((50, 1), (20, 1), (30, 0.8), (10, 0.5)), score((50, 1), (20, 1), (30, 0.8), (10, 1))),
+                      out)
+        self.assertEqual(self.json("--rep", "Ana")["runs"][1]["restates"]["cause"], "as_of")
+
     # -- a team's history ------------------------------------------------------------
 
     def test_a_teams_history_has_its_score_rank_components_and_restatement(self):
