@@ -178,11 +178,13 @@ class History(hcli.HuddleTestCase):
         self.save_history()
         ana = [ANA_Q2, ANA_Q3, ANA_Q3, ANA_AFTER, ANA_REWEIGHTED]
         self.assertEqual(spark(ana), "▁██▇▇")
-        self.assertIn("score  ▁██▇▇  lowest 63.0, highest 94.0, latest 87.5\n", self.history("--rep", "Ana").out)
+        self.assertIn("score  ▁██▇▇  lowest 63.0, highest 94.0, latest 87.5\n",
+                      self.history("--rep", "Ana").out)
         # Dev has no score in Q2 (no component gave a value), and is in East's run 5.
         dev = [None, DEV_Q3, DEV_Q3, DEV_Q3, DEV_Q3, DEV_REWEIGHTED]
         self.assertEqual(spark(dev), " ▁▁▁▁█")
-        self.assertIn("score   ▁▁▁▁█  lowest 44.9, highest 45.2, latest 45.2\n", self.history("--rep", "Dev").out)
+        self.assertIn("score   ▁▁▁▁█  lowest 44.9, highest 45.2, latest 45.2\n",
+                      self.history("--rep", "Dev").out)
 
     def test_a_reps_rule_errors_get_a_column(self):
         self.save_history()
