@@ -260,7 +260,7 @@ static void number(changes *c, hd_hist_what what, int has_from, double from, int
 		add(c, (hd_hist_change){ .what = what, .has_from = has_from, .from = from, .has_to = has_to, .to = to });
 }
 
-static const hd_hist_item *find_item(const hd_hist_run *r, int kind, const char *rule)
+const hd_hist_item *hd_history_item(const hd_hist_run *r, int kind, const char *rule)
 {
 	for (int i = 0; i < r->nitems[kind]; i++)
 		if (!strcmp(r->items[kind][i].rule, rule))
@@ -274,7 +274,7 @@ static void compare_items(changes *c, const hd_hist_run *was, const hd_hist_run 
 {
 	for (int k = 0; k < HD_HI_KINDS; k++) {
 		for (int i = 0; i < now->nitems[k]; i++) {
-			const hd_hist_item *n = &now->items[k][i], *o = find_item(was, k, n->rule);
+			const hd_hist_item *n = &now->items[k][i], *o = hd_history_item(was, k, n->rule);
 			hd_hist_change ch = { .item = k, .rule = n->rule };
 			if (!o) {
 				ch.what = HD_CH_ADDED;
@@ -292,7 +292,7 @@ static void compare_items(changes *c, const hd_hist_run *was, const hd_hist_run 
 			}
 		}
 		for (int i = 0; i < was->nitems[k]; i++)
-			if (!find_item(now, k, was->items[k][i].rule))
+			if (!hd_history_item(now, k, was->items[k][i].rule))
 				add(c, (hd_hist_change){ .what = HD_CH_REMOVED, .item = k,
 							 .rule = was->items[k][i].rule });
 	}

@@ -105,10 +105,28 @@ int hd_history_load(sqlite3 *db, hd_history *h, int last, hd_err *err);
 
 void hd_history_free(hd_history *h);
 
-/* The writers (history_report.c). color: ANSI escapes in the table. */
+/* The writers: history_table.c (color: ANSI escapes), history_json.c,
+ * history_csv.c.  db_path names the database in the overview's heading. */
 void hd_history_table(const hd_history *h, const char *db_path, int color, FILE *out);
 void hd_history_json(const hd_history *h, FILE *out);
 void hd_history_csv(const hd_history *h, FILE *out);
+
+/* -- shared by the writers (history_text.c; hd_history_item in history.c) -- */
+
+/* A run's item of that kind (HD_HI_*) and rule, or NULL. */
+const hd_hist_item *hd_history_item(const hd_hist_run *r, int kind, const char *rule);
+
+/* The component rules of h's runs: the newest run's in its order, then
+ * those only older runs had.  Returns how many; *names is malloc'd (the
+ * caller frees it), its strings are h's. */
+int hd_history_component_names(const hd_history *h, const char ***names);
+
+/* The rule names of a run's items of one kind (HD_HI_*), joined by sep. */
+void hd_history_join(const hd_hist_run *r, int kind, const char *sep, char *buf, size_t n);
+
+/* Why a restated run differs: "rules changed (rules hash differs)",
+ * "as-of 2026-09-15 → 2026-09-30", or "data changed (same rules hash)". */
+void hd_history_cause(const hd_hist_run *r, char *buf, size_t n);
 
 /* One change as people read it: "score 61.2 → 64.0", "attain 0.80 →
  * 0.85", "+ closer".  Numbers get the digits it takes to tell the two
