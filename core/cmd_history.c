@@ -72,14 +72,16 @@ static int parse(hd_cli *cli, int argc, char **argv, history_opts *o, hd_err *er
 	if (opt < 0)
 		return opt;
 	if (optind < argc)
-		return hd_cli_usage_error(cli, err, "unexpected argument '%s'; name a rep with --rep", argv[optind]);
+		return hd_cli_usage_error(cli, err, "unexpected argument '%s'; name a rep with --rep",
+					  argv[optind]);
 	if (o->rep && o->team)
 		return hd_cli_usage_error(cli, err, "give --rep or --team, not both");
 	if (last) {
 		char *end;
 		long n = strtol(last, &end, 10);
 		if (*end || end == last || n < 1 || n > 1000000000)
-			return hd_cli_usage_error(cli, err, "--last takes a number of runs (1 or more), not '%s'", last);
+			return hd_cli_usage_error(cli, err,
+						  "--last takes a number of runs (1 or more), not '%s'", last);
 		o->last = (int)n;
 	}
 	if (!o->format)
@@ -89,7 +91,8 @@ static int parse(hd_cli *cli, int argc, char **argv, history_opts *o, hd_err *er
 	return 0;
 }
 
-static void write_history(const history_opts *o, const hd_history *h, const char *db_path, int color, FILE *out)
+static void write_history(const history_opts *o, const hd_history *h, const char *db_path, int color,
+			  FILE *out)
 {
 	if (!strcmp(o->format, "json"))
 		hd_history_json(h, out);
@@ -152,7 +155,8 @@ static int run(int argc, char **argv, hd_err *err)
 	if (!rc)
 		rc = hd_cli_open(&cli, HD_DB_EXISTING, err);
 	if (!rc && (o.rep || o.team))
-		rc = hd_history_find(cli.db, o.rep ? HD_HIST_REP : HD_HIST_TEAM, o.rep ? o.rep : o.team, &h, err);
+		rc = hd_history_find(cli.db, o.rep ? HD_HIST_REP : HD_HIST_TEAM, o.rep ? o.rep : o.team, &h,
+				     err);
 	if (!rc)
 		rc = hd_history_load(cli.db, &h, o.last, err);
 	if (!rc)

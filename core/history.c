@@ -93,8 +93,9 @@ int hd_history_find(sqlite3 *db, hd_hist_kind kind, const char *key, hd_history 
 				  "spaces count)%s",
 				  what, key, kind == HD_HIST_REP ? ", or give the rep's id" : "");
 	if (n > 1)
-		return hd_err_set(err, HD_EUSAGE, "more than one %s is named '%s'%s", kind == HD_HIST_REP ? "rep" : "team",
-				  key, kind == HD_HIST_REP ? "; give the id instead" : " in the saved runs");
+		return hd_err_set(err, HD_EUSAGE, "more than one %s is named '%s'%s",
+				  kind == HD_HIST_REP ? "rep" : "team", key,
+				  kind == HD_HIST_REP ? "; give the id instead" : " in the saved runs");
 	return describe(db, h, err);
 }
 
@@ -123,10 +124,10 @@ static int item_kind(const char *s)
 static int load_items(sqlite3 *db, hd_history *h, hd_err *err)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db,
-			       "SELECT item, rule, value, raw, weight, severity, text, location FROM run_items "
-			       "WHERE run_id = ?1 AND kind = ?2 AND subject_id = ?3 ORDER BY seq",
-			       -1, &st, NULL))
+	static const char *const sql = "SELECT item, rule, value, raw, weight, severity, text, location "
+				       "FROM run_items WHERE run_id = ?1 AND kind = ?2 AND subject_id = ?3 "
+				       "ORDER BY seq";
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL))
 		return db_error(db, err);
 	int rc = SQLITE_DONE;
 	for (int i = 0; i < h->nruns && rc == SQLITE_DONE; i++) {
@@ -155,9 +156,9 @@ static int load_items(sqlite3 *db, hd_history *h, hd_err *err)
 }
 
 /* The columns of runs every query below starts with. */
-#define RUN_COLUMNS                                                                                            \
-	"r.id, r.period, r.start, r.stop, r.as_of, r.team_filter, r.rules_hash, r.huddle_version, r.started_at, " \
-	"r.finished_at, r.status, r.rule_errors"
+#define RUN_COLUMNS                                                                                   \
+	"r.id, r.period, r.start, r.stop, r.as_of, r.team_filter, r.rules_hash, r.huddle_version, " \
+	"r.started_at, r.finished_at, r.status, r.rule_errors"
 
 static void read_run(hd_arena *a, sqlite3_stmt *st, hd_hist_run *r)
 {
@@ -183,7 +184,8 @@ static int load_runs(sqlite3 *db, hd_history *h, hd_err *err)
 		"SELECT " RUN_COLUMNS ", s.name, s.team, s.score, s.rank, s.team_rank "
 		"FROM run_subjects s JOIN runs r ON r.id = s.run_id "
 		"WHERE s.kind = ?1 AND s.subject_id = ?2 "
-		"AND (r.team_filter IS NULL OR r.team_filter = CASE s.kind WHEN 'rep' THEN s.team ELSE s.name END) "
+		"AND (r.team_filter IS NULL "
+		"     OR r.team_filter = CASE s.kind WHEN 'rep' THEN s.team ELSE s.name END) "
 		"AND (?3 IS NULL OR (r.start = ?3 AND r.stop = ?4)) ORDER BY r.id";
 	static const char *const overview_sql =
 		"SELECT " RUN_COLUMNS ", "
@@ -257,7 +259,8 @@ static int differ(int has_a, double a, int has_b, double b)
 static void number(changes *c, hd_hist_what what, int has_from, double from, int has_to, double to)
 {
 	if (differ(has_from, from, has_to, to))
-		add(c, (hd_hist_change){ .what = what, .has_from = has_from, .from = from, .has_to = has_to, .to = to });
+		add(c, (hd_hist_change){ .what = what, .has_from = has_from, .from = from,
+					 .has_to = has_to, .to = to });
 }
 
 const hd_hist_item *hd_history_item(const hd_hist_run *r, int kind, const char *rule)

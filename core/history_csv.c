@@ -54,7 +54,8 @@ static void csv_subject(const hd_history *h, FILE *out)
 {
 	const char **comps;
 	int ncomps = hd_history_component_names(h, &comps);
-	fputs("run,period,start,stop,as_of,created_at,rules_hash,team_filter,status,name,team,score,rank,team_rank",
+	fputs("run,period,start,stop,as_of,created_at,rules_hash,team_filter,status,"
+	      "name,team,score,rank,team_rank",
 	      out);
 	for (int k = 0; k < ncomps; k++)
 		fprintf(out, ",%s,%s_weight", comps[k], comps[k]);
@@ -89,7 +90,8 @@ static void csv_subject(const hd_history *h, FILE *out)
 
 static void csv_overview(const hd_history *h, FILE *out)
 {
-	fputs("run,period,start,stop,as_of,created_at,rules_hash,team_filter,status,started_at,huddle_version,"
+	fputs("run,period,start,stop,as_of,created_at,rules_hash,team_filter,status,"
+	      "started_at,huddle_version,"
 	      "rule_errors,reps,teams,repeats,restates,subjects_changed\r\n",
 	      out);
 	for (int i = 0; i < h->nruns; i++) {

@@ -54,7 +54,8 @@ static void json_repeats(hd_jsonw *w, const hd_hist_run *r)
 
 static void json_change(hd_jsonw *w, const hd_hist_change *c)
 {
-	static const char *const fields[] = { "score", "rank", "team_rank", "component.value", "component.weight" };
+	static const char *const fields[] = { "score", "rank", "team_rank", "component.value",
+					      "component.weight" };
 	static const char *const items[HD_HI_KINDS] = { "component", "recognition", "coaching", "error" };
 	char text[256];
 	hd_jsonw_object(w);

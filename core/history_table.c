@@ -187,7 +187,8 @@ static void subject_rows(const hd_history *h, const style *st, grid *g, const ch
 	int rec = FIXED + ncomps, coach = rec + 1, errs = coach + 1;
 	char buf[1024];
 	int r0 = grid_row(g), r1 = grid_row(g);
-	const char *head[FIXED] = { "run", "period", "as of", "saved (UTC)", "vs earlier", "score", "rank", "team rank" };
+	static const char *const head[FIXED] = { "run",	       "period", "as of", "saved (UTC)",
+						 "vs earlier", "score",	 "rank",  "team rank" };
 	for (int c = 0; c < FIXED; c++)
 		if (c != TEAM_RANK || !team)
 			grid_set(g, r0, c, NULL, head[c]);
@@ -285,8 +286,8 @@ static void subject_table(const hd_history *h, const style *st, FILE *out)
 	score_text(any, max, hi, sizeof hi);
 	score_text(newest->has_score, newest->score, last, sizeof last);
 	if (any)
-		fprintf(out, "score  %s%s%s  lowest %s, highest %s, latest %s\n\n", st->bold, spark, st->reset, lo,
-			hi, last);
+		fprintf(out, "score  %s%s%s  lowest %s, highest %s, latest %s\n\n", st->bold, spark,
+			st->reset, lo, hi, last);
 	else
 		fprintf(out, "score  no run gave a score\n\n");
 	free(spark);
@@ -310,8 +311,8 @@ static void subject_table(const hd_history *h, const style *st, FILE *out)
 			fprintf(out, "\n%sRestatements and repeats%s\n", st->bold, st->reset);
 		if (r->restated) {
 			hd_history_summary(r, line, sizeof line);
-			fprintf(out, "  %srun %lld restates run %lld%s (%s): %s\n", st->yellow, (long long)r->id,
-				(long long)r->earlier, st->reset, r->period, line);
+			fprintf(out, "  %srun %lld restates run %lld%s (%s): %s\n", st->yellow,
+				(long long)r->id, (long long)r->earlier, st->reset, r->period, line);
 		} else {
 			fprintf(out, "  %srun %lld repeats run %lld (%s): no number changed%s\n", st->dim,
 				(long long)r->id, (long long)r->earlier, r->period, st->reset);
@@ -337,19 +338,20 @@ static void overview_note(const hd_hist_run *r, char *buf, size_t n)
 static void overview_table(const hd_history *h, const char *db_path, const style *st, FILE *out)
 {
 	if (!h->nruns) {
-		fprintf(out, "No saved runs%s%s in %s yet: 'huddle eval' saves one.\n", h->period ? " of " : "",
-			h->period ? h->period : "", db_path);
+		fprintf(out, "No saved runs%s%s in %s yet: 'huddle eval' saves one.\n",
+			h->period ? " of " : "", h->period ? h->period : "", db_path);
 		return;
 	}
-	fprintf(out, "%sSaved runs%s%s in %s%s: ", st->bold, h->period ? " of " : "", h->period ? h->period : "",
-		db_path, st->reset);
+	fprintf(out, "%sSaved runs%s%s in %s%s: ", st->bold, h->period ? " of " : "",
+		h->period ? h->period : "", db_path, st->reset);
 	if (h->nruns < h->total)
 		fprintf(out, "the newest %d of %d\n\n", h->nruns, h->total);
 	else
 		fprintf(out, "%d\n\n", h->nruns);
 	enum { RUN, PERIOD, AS_OF, SAVED, SCOPE, REPS, TEAMS, ERRORS, STATUS, EARLIER, NCOLS };
-	static const char *const head[NCOLS] = { "run",	 "period", "as of",	  "saved (UTC)", "scope",
-						 "reps", "teams",  "rule errors", "status",	 "vs earlier" };
+	static const char *const head[NCOLS] = { "run",	  "period", "as of",  "saved (UTC)",
+						 "scope", "reps",   "teams",  "rule errors",
+						 "status", "vs earlier" };
 	grid g;
 	grid_init(&g, NCOLS);
 	g.right[RUN] = g.right[REPS] = g.right[TEAMS] = g.right[ERRORS] = 1;
@@ -366,7 +368,10 @@ static void overview_table(const hd_history *h, const char *db_path, const style
 		grid_set(&g, row, AS_OF, NULL, r->as_of);
 		saved_time(r->finished_at, buf, sizeof buf);
 		grid_set(&g, row, SAVED, NULL, buf);
-		snprintf(buf, sizeof buf, "%s%s", r->team_filter ? "team " : "all", r->team_filter ? r->team_filter : "");
+		if (r->team_filter)
+			snprintf(buf, sizeof buf, "team %s", r->team_filter);
+		else
+			snprintf(buf, sizeof buf, "all");
 		grid_set(&g, row, SCOPE, NULL, buf);
 		snprintf(buf, sizeof buf, "%d", r->nreps);
 		grid_set(&g, row, REPS, NULL, buf);
