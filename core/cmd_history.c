@@ -80,8 +80,8 @@ static int parse(hd_cli *cli, int argc, char **argv, history_opts *o, hd_err *er
 		char *end;
 		long n = strtol(last, &end, 10);
 		if (*end || end == last || n < 1 || n > 1000000000)
-			return hd_cli_usage_error(cli, err,
-						  "--last takes a number of runs (1 or more), not '%s'", last);
+			return hd_cli_usage_error(cli, err, "--last takes a number of runs (1 or more), "
+						  "not '%s'", last);
 		o->last = (int)n;
 	}
 	if (!o->format)
