@@ -372,7 +372,8 @@ void hd_cmp_build(hd_cmp *c, const hd_cmp_side *old, const hd_cmp_side *new, con
 	c->team = team;
 	compare_kind(c, HD_REP);
 	compare_kind(c, HD_TEAM);
-	qsort(c->counts, (size_t)c->ncounts, sizeof *c->counts, cmp_counts);
+	if (c->ncounts) /* counts is NULL then */
+		qsort(c->counts, (size_t)c->ncounts, sizeof *c->counts, cmp_counts);
 	compare_rules(c);
 }
 

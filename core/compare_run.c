@@ -192,6 +192,11 @@ static int read_subjects(hd_cmp_side *s, sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+static int cmp_card_name(const void *a, const void *b)
+{
+	return strcmp((*(const hd_cmp_card *const *)a)->name, (*(const hd_cmp_card *const *)b)->name);
+}
+
 /* The cards were grown with realloc; the side hands out arena memory
  * only, so that hd_cmp_side_free is the one release. */
 static void settle(hd_cmp_side *s)
@@ -205,10 +210,19 @@ static void settle(hd_cmp_side *s)
 		free(v[k]);
 		*(k == HD_REP ? &s->reps : &s->teams) = a;
 	}
-	/* A run does not record team sizes: count the members it scored. */
+	/* A run does not record team sizes: count the members it scored,
+	 * finding each rep's team by name among the teams sorted by name. */
+	hd_cmp_card **by_name = hd_xmalloc(sizeof *by_name * ((size_t)s->nteams + 1));
 	for (int t = 0; t < s->nteams; t++)
-		for (int r = 0; r < s->nreps; r++)
-			s->teams[t].members += !strcmp(s->reps[r].team, s->teams[t].name);
+		by_name[t] = &s->teams[t];
+	qsort(by_name, (size_t)s->nteams, sizeof *by_name, cmp_card_name);
+	for (int r = 0; r < s->nreps; r++) {
+		hd_cmp_card key = { .name = s->reps[r].team }, *k = &key;
+		hd_cmp_card **t = bsearch(&k, by_name, (size_t)s->nteams, sizeof *by_name, cmp_card_name);
+		if (t)
+			(*t)->members++;
+	}
+	free(by_name);
 }
 
 int hd_cmp_side_from_run(hd_cmp_side *s, sqlite3 *db, const char *db_path, int64_t id, hd_err *err)

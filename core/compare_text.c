@@ -240,18 +240,15 @@ static void table_details(const hd_cmp *c, const hd_cmp_row *r, const style *st,
 		pad(out, m->rule, 20);
 		fputc(' ', out);
 		pad(out, what, 44);
-		fprintf(out, " %s%s pts%s\n",
-			m->change > 0   ? st->green
-			: m->change < 0 ? st->red
-					: "",
-			change_text(m->change, d), st->reset);
+		const char *col = m->change > 0 ? st->green : m->change < 0 ? st->red : "";
+		fprintf(out, " %s%8s pts%s\n", col, change_text(m->change, d), st->reset);
 	}
 	if (fabs(r->reweighted) >= 0.005) {
 		fputs("      ", out);
 		pad(out, "other components", 20);
 		fputc(' ', out);
 		pad(out, "re-weighted", 44);
-		fprintf(out, " %s pts\n", change_text(r->reweighted, d));
+		fprintf(out, " %8s pts\n", change_text(r->reweighted, d));
 	}
 	for (int i = 0; i < r->nrecs_gained; i++)
 		fprintf(out, "      %s+ recognition %s%s: %s\n", st->green, r->recs_gained[i]->rule,
