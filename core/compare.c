@@ -114,7 +114,7 @@ void hd_cmp_side_free(hd_cmp_side *s)
 
 static const hd_cmp_comp *find_comp(const hd_cmp_card *c, const char *rule)
 {
-	for (int i = 0; c && i < c->ncomps; i++)
+	for (int i = 0; i < c->ncomps; i++)
 		if (!strcmp(c->comps[i].rule, rule))
 			return &c->comps[i];
 	return NULL;
@@ -163,47 +163,46 @@ static void add_moved(hd_cmp_row *r, const char *rule, const hd_cmp_comp *o, con
 	r->moved[r->nmoved++] = (hd_cmp_moved){ rule, o, n, change };
 }
 
+/* Whether a rule failed on one side and not on the other. */
 static int errors_differ(const hd_cmp_card *o, const hd_cmp_card *n)
 {
-	int no = o ? o->nerrs : 0, nn = n ? n->nerrs : 0;
-	if (no != nn)
+	if (o->nerrs != n->nerrs)
 		return 1;
-	for (int i = 0; i < no; i++)
-		if (!has_item(n->errs, nn, o->errs[i].rule))
+	for (int i = 0; i < o->nerrs; i++)
+		if (!has_item(n->errs, n->nerrs, o->errs[i].rule))
 			return 1;
 	return 0;
 }
 
+/* Compares the two cards of one subject.  A subject evaluated on one side
+ * only (inactive now, or new in the data) is a change in itself; what its
+ * card holds is not counted as gained or lost, since no rule moved it. */
 static void compare_cards(hd_arena *a, hd_cmp_row *r)
 {
 	const hd_cmp_card *o = r->old, *n = r->new;
-	int no = o ? o->ncomps : 0, nn = n ? n->ncomps : 0;
+	if (!o || !n) {
+		r->changed = 1;
+		return;
+	}
 	/* The new side's components in its order, then those it dropped. */
-	r->moved = (no + nn) ? hd_arena_alloc(a, sizeof *r->moved * (size_t)(no + nn)) : NULL;
-	for (int i = 0; i < nn; i++)
+	if (o->ncomps + n->ncomps)
+		r->moved = hd_arena_alloc(a, sizeof *r->moved * (size_t)(o->ncomps + n->ncomps));
+	for (int i = 0; i < n->ncomps; i++)
 		add_moved(r, n->comps[i].rule, find_comp(o, n->comps[i].rule), &n->comps[i]);
-	for (int i = 0; i < no; i++)
+	for (int i = 0; i < o->ncomps; i++)
 		if (!find_comp(n, o->comps[i].rule))
 			add_moved(r, o->comps[i].rule, &o->comps[i], NULL);
-	static const hd_cmp_item none[1];
-	r->recs_gained = missing_from(a, n ? n->recs : none, n ? n->nrecs : 0, o ? o->recs : none,
-				      o ? o->nrecs : 0, &r->nrecs_gained);
-	r->recs_lost = missing_from(a, o ? o->recs : none, o ? o->nrecs : 0, n ? n->recs : none,
-				    n ? n->nrecs : 0, &r->nrecs_lost);
-	r->coach_gained = missing_from(a, n ? n->coach : none, n ? n->ncoach : 0, o ? o->coach : none,
-				       o ? o->ncoach : 0, &r->ncoach_gained);
-	r->coach_lost = missing_from(a, o ? o->coach : none, o ? o->ncoach : 0, n ? n->coach : none,
-				     n ? n->ncoach : 0, &r->ncoach_lost);
+	r->recs_gained = missing_from(a, n->recs, n->nrecs, o->recs, o->nrecs, &r->nrecs_gained);
+	r->recs_lost = missing_from(a, o->recs, o->nrecs, n->recs, n->nrecs, &r->nrecs_lost);
+	r->coach_gained = missing_from(a, n->coach, n->ncoach, o->coach, o->ncoach, &r->ncoach_gained);
+	r->coach_lost = missing_from(a, o->coach, o->ncoach, n->coach, n->ncoach, &r->ncoach_lost);
 	r->errors_changed = errors_differ(o, n) || errors_differ(n, o);
-	r->has_change = o && n && o->has_score && n->has_score;
-	r->score_change = r->has_change ? n->score - o->score : 0;
-	r->rank_change = o && n && o->rank && n->rank ? o->rank - n->rank : 0;
-	r->changed = !o || !n || o->has_score != n->has_score ||
-		     (r->has_change && differs(o->score, n->score)) || o->rank != n->rank ||
+	r->has_change = o->has_score && n->has_score;
+	r->score_change = r->has_change && differs(o->score, n->score) ? n->score - o->score : 0;
+	r->rank_change = o->rank && n->rank ? o->rank - n->rank : 0;
+	r->changed = o->has_score != n->has_score || r->score_change != 0 || o->rank != n->rank ||
 		     o->team_rank != n->team_rank || r->nmoved || r->nrecs_gained || r->nrecs_lost ||
 		     r->ncoach_gained || r->ncoach_lost || r->errors_changed;
-	if (r->has_change && !differs(o->score, n->score))
-		r->score_change = 0;
 }
 
 /* A score on one side only: the largest change of all. */
@@ -299,6 +298,8 @@ static void compare_kind(hd_cmp *c, hd_kind kind)
 		rows[n].new = w;
 		compare_cards(&c->arena, &rows[n]);
 		c->nmoved[kind] += rows[n].changed;
+		c->only_old[kind] += !w;
+		c->only_new[kind] += !o;
 		tally(c, &rows[n], kind);
 		n++;
 	}

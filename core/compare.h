@@ -124,6 +124,7 @@ typedef struct hd_cmp {
 	const char *team;    /* --team: only this team and its members, or NULL */
 	hd_cmp_row *rows[2]; /* per hd_kind, biggest change first */
 	int nrows[2], nmoved[2];
+	int only_old[2], only_new[2]; /* subjects evaluated on one side only */
 	int rise[2], fall[2]; /* index into rows of the largest rise and fall, or -1 */
 	hd_cmp_count *counts; /* by the number of subjects it changed for, then name */
 	int ncounts;

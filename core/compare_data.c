@@ -79,6 +79,10 @@ static void kind_summary(hd_jsonw *w, const hd_cmp *c, hd_kind kind)
 	hd_jsonw_int(w, c->nrows[kind]);
 	hd_jsonw_key(w, "moved");
 	hd_jsonw_int(w, c->nmoved[kind]);
+	hd_jsonw_key(w, "only_old");
+	hd_jsonw_int(w, c->only_old[kind]);
+	hd_jsonw_key(w, "only_new");
+	hd_jsonw_int(w, c->only_new[kind]);
 	move(w, "largest_rise", c, kind, c->rise[kind]);
 	move(w, "largest_fall", c, kind, c->fall[kind]);
 	hd_jsonw_end(w, '}');

@@ -131,6 +131,10 @@ void hd_cmp_summary(const hd_cmp *c, hd_kind kind, FILE *out)
 	}
 	fprintf(out, "%s of %s %s%s%s%s moved", thousands(moved, m), thousands(total, n), noun,
 		total == 1 ? "" : "s", of, team);
+	if (c->only_new[kind])
+		fprintf(out, "; %d %s%s only on the new side", c->only_new[kind], noun, c->only_new[kind] == 1 ? "" : "s");
+	if (c->only_old[kind])
+		fprintf(out, "; %d %s%s only on the old side", c->only_old[kind], noun, c->only_old[kind] == 1 ? "" : "s");
 	if (c->rise[kind] >= 0)
 		one_move(&c->rows[kind][c->rise[kind]], "rise", out);
 	if (c->fall[kind] >= 0)
@@ -230,7 +234,7 @@ static void moved_text(const hd_cmp_moved *m, char *buf, size_t n)
 		snprintf(buf + len, n - (size_t)len, ", weight %g", m->new->weight);
 }
 
-static void table_details(const hd_cmp *c, const hd_cmp_row *r, const style *st, FILE *out)
+static void table_details(const hd_cmp_row *r, const style *st, FILE *out)
 {
 	char what[256], d[32];
 	for (int i = 0; i < r->nmoved; i++) {
@@ -266,9 +270,10 @@ static void table_details(const hd_cmp *c, const hd_cmp_row *r, const style *st,
 		fprintf(out, "      %srule errors: %d with the old rules, %d with the new%s\n", st->red,
 			r->old ? r->old->nerrs : 0, r->new ? r->new->nerrs : 0, st->reset);
 	if (!r->old || !r->new)
-		fprintf(out, "      %sevaluated with the %s rules only%s\n", st->dim, r->old ? "old" : "new",
+		fprintf(out, "      %sonly on the %s side: %s%s\n", st->dim, r->old ? "old" : "new",
+			r->old ? "not evaluated on the new (inactive, or no longer in the data)"
+			       : "not evaluated on the old (new in the data, or active again)",
 			st->reset);
-	(void)c;
 }
 
 static void table_rows(const hd_cmp *c, hd_kind kind, int all, const style *st, FILE *out)
@@ -304,7 +309,7 @@ static void table_rows(const hd_cmp *c, hd_kind kind, int all, const style *st, 
 		const char *col = r->score_change > 0 ? st->green : r->score_change < 0 ? st->red : "";
 		fprintf(out, " %s%s%8s%s  %s\n", st->bold, col,
 			r->has_change ? change_text(r->score_change, d) : "-", st->reset, rank);
-		table_details(c, r, st, out);
+		table_details(r, st, out);
 	}
 	if (!shown)
 		fprintf(out, "  (no %s moved)\n", kind == HD_REP ? "rep" : "team");
@@ -374,6 +379,8 @@ static void md_details(const hd_cmp_row *r, FILE *out)
 	if (r->errors_changed)
 		fprintf(out, "%srule errors %d → %d", any++ ? "; " : "", r->old ? r->old->nerrs : 0,
 			r->new ? r->new->nerrs : 0);
+	if (!r->old || !r->new)
+		fprintf(out, "%sonly on the %s side", any++ ? "; " : "", r->old ? "old" : "new");
 }
 
 static void md_rows(const hd_cmp *c, hd_kind kind, int all, FILE *out)

@@ -316,8 +316,8 @@ class Compare(hcli.HuddleTestCase):
         self.assertIn("(no rep moved)", r.out)
         doc = self.json("--rules", "base", *PERIOD)
         self.assertEqual((doc["reps"], doc["teams"]), ([], []))
-        self.assertEqual(doc["summary"]["reps"], {"compared": 5, "moved": 0, "largest_rise": None,
-                                                  "largest_fall": None})
+        self.assertEqual(doc["summary"]["reps"], {"compared": 5, "moved": 0, "only_old": 0, "only_new": 0,
+                                                  "largest_rise": None, "largest_fall": None})
         self.assertEqual(doc["summary"]["rules"], [])
 
     def test_all_lists_the_unchanged_reps_and_teams_too(self):
@@ -360,6 +360,31 @@ class Compare(hcli.HuddleTestCase):
         out = self.compare("--run", "1").out
         self.assertIn("old  run 1, saved ", out)
         self.assertIn("4 of 5 reps moved; largest rise: Dev +42.00 (rank 4 → 1)\n", out)
+
+    def test_reps_evaluated_on_one_side_only_come_first_and_are_counted(self):
+        self.ok("eval", "--config", "main.cfg", "--db", self.db, *PERIOD)
+        con = self.connect(self.db)
+        con.execute("UPDATE reps SET active = 0 WHERE id = ?", (EVE,))
+        insert(con, "reps", [{"id": 6, "name": "Fay", "team_id": 2}])
+        insert(con, "activities", [{"rep_id": 6, "kind": "call", "occurred_on": "2026-08-01"}] * 5)
+        con.commit()
+        con.close()
+        # Fay: 40 * 0.5 = 20, rank 5 now; East loses Eve and gains Fay.
+        doc = self.json("--run", "1")
+        self.assertEqual([r["id"] for r in doc["reps"]][:2], [EVE, 6], "one-sided first, then by id")
+        eve, fay = doc["reps"][0], doc["reps"][1]
+        self.assertEqual((eve["old_score"], eve["new_score"], eve["score_change"], eve["old_rank"],
+                          eve["new_rank"], eve["rank_change"]), (4, None, None, 5, None, None))
+        self.assertEqual((fay["old_score"], fay["new_score"], fay["new_rank"]), (None, 20, 5))
+        self.assertEqual(fay["team"], "East")
+        self.assertEqual((fay["components"], eve["coaching_lost"]), ([], []),
+                         "leaving or joining is the change; nothing inside it is gained or lost")
+        reps = doc["summary"]["reps"]
+        self.assertEqual((reps["compared"], reps["moved"], reps["only_old"], reps["only_new"]), (6, 2, 1, 1))
+        out = self.compare("--run", "1").out
+        self.assertIn("2 of 6 reps moved; 1 rep only on the new side; 1 rep only on the old side\n", out)
+        self.assertRegex(out, r"\n  Eve\s+East\s+4\.00 → -\s+-\s+5 → -\n(.*\n)*?"
+                              r"      only on the old side: not evaluated on the new")
 
     def test_a_saved_run_against_the_same_data_and_rules_moves_no_rep(self):
         self.ok("eval", "--config", "main.cfg", "--db", self.db, *PERIOD)
