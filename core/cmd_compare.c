@@ -157,40 +157,40 @@ static int team_exists(const hd_engine *e, const hd_cmp_side *run, const char *n
 	return 0;
 }
 
+/* The period of saved run `run`, on the run's own dates: if
+ * fiscal_year_start has changed since, its label now names other dates. */
+static int run_period(const hd_cli *cli, const hd_cmp_side *run, hd_period *p, hd_err *err)
+{
+	int fs = cli->cfg.fiscal_year_start, start, stop;
+	if (hd_period_parse(run->period, fs, p, err) || hd_date_parse(run->start, &start) ||
+	    hd_date_parse(run->stop, &stop) || stop <= start)
+		return hd_err_set(err, HD_EINPUT, "%s: run %lld has a damaged period '%s' (%s to %s); compare with "
+				  "another run", cli->cfg.database, (long long)run->run_id, run->period, run->start,
+				  run->stop);
+	if (p->start == start && p->stop == stop)
+		return 0;
+	char range[32], last[11];
+	hd_date_format(stop - 1, last);
+	snprintf(range, sizeof range, "%s..%s", run->start, last);
+	hd_warn("run %lld's %s ran from %s to %s, which fiscal_year_start now places elsewhere; comparing on the "
+		"run's dates", (long long)run->run_id, run->period, run->start, run->stop);
+	return hd_period_parse(range, fs, p, err);
+}
+
 /* The period and as-of of the comparison: with --run, the run's unless
- * given.  A run of a fiscal quarter or year is compared on its own dates
- * even if fiscal_year_start has changed since. */
+ * given (a --period given alone brings its own default as-of). */
 static int choose_period(hd_cli *cli, const compare_opts *o, const hd_cmp_side *run, hd_period *p, int *as_of,
 			 hd_err *err)
 {
-	int rc;
-	if (!run || o->period) {
-		if ((rc = hd_cli_period(cli, o->period, p, err)))
-			return rc;
-	} else {
-		int start, stop;
-		if (hd_period_parse(run->period, cli->cfg.fiscal_year_start, p, err) || hd_date_parse(run->start, &start) ||
-		    hd_date_parse(run->stop, &stop))
-			return hd_err_set(err, HD_EINPUT, "%s: run %lld has a damaged period '%s' (%s to %s)",
-					  cli->cfg.database, (long long)run->run_id, run->period, run->start, run->stop);
-		if (p->start != start || p->stop != stop) {
-			char range[32], last[11];
-			hd_date_format(stop - 1, last);
-			snprintf(range, sizeof range, "%s..%s", run->start, last);
-			hd_warn("run %lld's %s ran from %s to %s, which fiscal_year_start now places elsewhere; "
-				"comparing on the run's dates",
-				(long long)run->run_id, run->period, run->start, run->stop);
-			if ((rc = hd_period_parse(range, cli->cfg.fiscal_year_start, p, err)))
-				return rc;
-		}
-	}
-	if (run && !o->as_of && !o->period)
-		return hd_date_parse(run->as_of, as_of) ? hd_err_set(err, HD_EINPUT, "%s: run %lld has a damaged as-of "
-									     "'%s'",
-								     cli->cfg.database, (long long)run->run_id,
-								     run->as_of)
-							: 0;
-	return hd_cli_as_of(o->as_of, p, as_of, err);
+	int rc = run && !o->period ? run_period(cli, run, p, err) : hd_cli_period(cli, o->period, p, err);
+	if (rc)
+		return rc;
+	if (!run || o->as_of || o->period)
+		return hd_cli_as_of(o->as_of, p, as_of, err);
+	if (hd_date_parse(run->as_of, as_of))
+		return hd_err_set(err, HD_EINPUT, "%s: run %lld has a damaged as-of date '%s'; give --as-of",
+				  cli->cfg.database, (long long)run->run_id, run->as_of);
+	return 0;
 }
 
 /* Writes the report to --output through a temporary file renamed into

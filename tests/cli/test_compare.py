@@ -391,6 +391,18 @@ class Compare(hcli.HuddleTestCase):
         out = self.compare("--run", "1").out
         self.assertIn("no rep moved (5 reps compared)\nno team moved (2 teams compared)\n", out)
 
+    def test_a_run_is_compared_on_its_own_dates_after_fiscal_year_start_changed(self):
+        self.ok("eval", "--config", "main.cfg", "--db", self.db, *PERIOD)
+        # With the fiscal year starting in April, 2026-Q3 is October to December.
+        self.write("fy.cfg", CONFIG + "fiscal_year_start = 4;\n")
+        r = self.huddle("compare", "--config", "fy.cfg", "--db", self.db, "--run", "1", "--format", "json")
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertIn("run 1's 2026-Q3 ran from 2026-07-01 to 2026-10-01, which fiscal_year_start now places "
+                      "elsewhere; comparing on the run's dates", r.err)
+        doc = r.json()
+        self.assertEqual((doc["new"]["start"], doc["new"]["stop"]), ("2026-07-01", "2026-10-01"))
+        self.assertEqual(doc["summary"]["reps"]["moved"], 0)
+
     def test_period_given_with_run_evaluates_that_period(self):
         self.ok("eval", "--config", "main.cfg", "--db", self.db, *PERIOD)
         doc = self.json("--run", "1", "--period", "2026-Q2")
