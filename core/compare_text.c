@@ -184,10 +184,12 @@ static void header(const hd_cmp *c, const style *st, int md, FILE *out)
 	side_line(c, c->new, "new", md, out);
 	/* Against a saved run, whether what moved is the data's doing or the
 	 * rules': the hash covers the rule files, rules config and plugins. */
-	if (c->old->run_id && !c->new->run_id)
-		fprintf(out, md ? "- the rules and their config %s\n" : "  the rules and their config %s\n",
-			strcmp(c->old->rules_hash, c->new->rules_hash) ? "have changed since the run"
-								       : "are the same as the run's: the data moved");
+	if (c->old->run_id && !c->new->run_id) {
+		int same = !strcmp(c->old->rules_hash, c->new->rules_hash);
+		fprintf(out, "%sthe rules and their config %s%s\n", md ? "- " : "  ",
+			same ? "are the same as the run's" : "have changed since the run",
+			same && c->nmoved[HD_REP] + c->nmoved[HD_TEAM] ? ", so every change below is the data's" : "");
+	}
 	fputc('\n', out);
 	for (int k = HD_REP; k <= HD_TEAM; k++) {
 		hd_cmp_summary(c, (hd_kind)k, out);

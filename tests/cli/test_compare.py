@@ -359,7 +359,8 @@ class Compare(hcli.HuddleTestCase):
         self.assertNear(east["new_score"], 30)
         out = self.compare("--run", "1").out
         self.assertIn("old  run 1, saved ", out)
-        self.assertIn("  the rules and their config are the same as the run's: the data moved\n", out)
+        self.assertIn("  the rules and their config are the same as the run's, so every change below is the "
+                      "data's\n", out)
         self.assertIn("4 of 5 reps moved; largest rise: Dev +42.00 (rank 4 → 1)\n", out)
 
     def test_reps_evaluated_on_one_side_only_come_first_and_are_counted(self):
@@ -390,6 +391,7 @@ class Compare(hcli.HuddleTestCase):
     def test_a_saved_run_against_the_same_data_and_rules_moves_no_rep(self):
         self.ok("eval", "--config", "main.cfg", "--db", self.db, *PERIOD)
         out = self.compare("--run", "1").out
+        self.assertIn("  the rules and their config are the same as the run's\n", out)
         self.assertIn("no rep moved (5 reps compared)\nno team moved (2 teams compared)\n", out)
         self.write("base/40_more.lua", 'recognize "never" { when = function() return false end }\n')
         out = self.compare("--run", "1").out
