@@ -73,5 +73,6 @@ extern const hd_command hd_cmd_init, hd_cmd_demo, hd_cmd_eval, hd_cmd_explain, h
 extern const hd_command hd_cmd_notify;
 extern const hd_command hd_cmd_import;
 extern const hd_command hd_cmd_history;
+extern const hd_command hd_cmd_compare;
 
 #endif
