@@ -72,5 +72,6 @@ extern const hd_command hd_cmd_init, hd_cmd_demo, hd_cmd_eval, hd_cmd_explain, h
 	hd_cmd_plugins;
 extern const hd_command hd_cmd_notify;
 extern const hd_command hd_cmd_import;
+extern const hd_command hd_cmd_backtest;
 
 #endif

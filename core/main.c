@@ -10,7 +10,8 @@
 /* In the order of a manager's day: data in, scorecards out, rules, delivery. */
 static const hd_command *const commands[] = { &hd_cmd_init,  &hd_cmd_demo,  &hd_cmd_import,
 					       &hd_cmd_eval,  &hd_cmd_explain, &hd_cmd_check,
-					       &hd_cmd_test,  &hd_cmd_notify, &hd_cmd_plugins };
+					       &hd_cmd_test,  &hd_cmd_notify, &hd_cmd_plugins,
+					       &hd_cmd_backtest };
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
 
 static void overview(FILE *out)
