@@ -266,6 +266,47 @@ recognize "hidden" {
         self.assertIn("hands its metrics on", p["reads"]["not_followed"])
         self.assertEqual(self.warnings(d, "raw_activity_only"), [])
 
+    def test_activity_data_is_the_activities_table_with_only_the_roster_beside_it(self):
+        self.write("joins/joins.lua", r'''
+metric "calls_since_hire" {
+  doc = "Calls since the rep was hired (activities joined with the roster)",
+  sql = [[SELECT a.rep_id, COUNT(*) FROM activities a JOIN reps r ON r.id = a.rep_id
+          WHERE a.kind = 'call' AND a.occurred_on >= COALESCE(r.hired_on, :start)
+            AND a.occurred_on >= :start AND a.occurred_on < :stop
+          GROUP BY a.rep_id]],
+  default = 0,
+}
+metric "calls_on_won_deals" {
+  doc = "Calls on deals that were won (activities joined with results)",
+  sql = [[SELECT a.rep_id, COUNT(*) FROM activities a JOIN deals d ON d.id = a.deal_id
+          WHERE d.stage = 'won' AND a.occurred_on >= :start AND a.occurred_on < :stop
+          GROUP BY a.rep_id]],
+  default = 0,
+}
+recognize "hire_calls" {
+  doc = "Calls since hire",
+  when = function(rep, m) return m.calls_since_hire >= 3 end,
+}
+recognize "deal_calls" {
+  doc = "Calls on won deals",
+  when = function(rep, m) return m.calls_on_won_deals >= 1 end,
+}
+recognize "team_calls" {
+  subject = "team",
+  doc = "A team that calls",
+  when = function(team, m) return team:sum("calls") >= 3 end,
+}
+''')
+        d = self.json("--periods", "2025-Q1..2025-Q4", "--rules", "joins")
+        self.assertEqual(self.warnings(d, "raw_activity_only"), ["hire_calls", "team_calls"])
+        team = self.policy(d, "team_calls")
+        # West: Ana 1 + Ben 3 calls in Q1; East: Eve's 5 in Q4.
+        self.assertEqual((team["subject"], team["per_period"], team["reached"], team["subjects"]),
+                         ("team", [1, 0, 0, 1], 2, 2))
+        self.assertEqual(team["reads"]["metrics"], ["calls"])
+        self.assertIn("\nRecognition of teams\n",
+                      self.backtest("--periods", "2025-Q1..2025-Q4", "--rules", "joins").out)
+
     # -- other kinds of period ----------------------------------------------
 
     def test_a_range_of_months(self):
