@@ -305,24 +305,28 @@ void hd_backtest_warning(const hd_backtest *bt, const hd_bt_rule *r, unsigned ki
 {
 	const char *who = r->rule->kind == HD_REP ? "rep" : "team";
 	if (kind == HD_BT_NOBODY && r->errors)
-		snprintf(buf, n,
-			 "%s recognised nobody in %d %s, and failed %d time%s: 'huddle eval --period P' shows "
-			 "the errors",
-			 r->rule->name, bt->nperiods, kind_words(bt), r->errors, r->errors == 1 ? "" : "s");
+		snprintf(
+		    buf, n,
+		    "%s recognised nobody in %d %s, and failed %d time%s: 'huddle eval --period P' shows "
+		    "the errors",
+		    r->rule->name, bt->nperiods, kind_words(bt), r->errors, r->errors == 1 ? "" : "s");
 	else if (kind == HD_BT_NOBODY)
-		snprintf(buf, n, "%s recognised nobody in %d %s: its bar may be out of reach%s", r->rule->name,
-			 bt->nperiods, kind_words(bt),
-			 r->rule->kind == HD_REP ? " ('huddle explain REP --period P' shows what it read)" : "");
+		snprintf(buf, n, "%s recognised nobody in %d %s: its bar may be out of reach%s",
+		         r->rule->name, bt->nperiods, kind_words(bt),
+		         r->rule->kind == HD_REP ? " ('huddle explain REP --period P' shows what it read)"
+		                                 : "");
 	else if (kind == HD_BT_ONE)
-		snprintf(buf, n, "%s only ever recognised one %s, %s (%d time%s in %d %s): a prize for one is not "
-			 "a team policy",
-			 r->rule->name, who, r->ntop ? bt->subj[r->rule->kind][r->top[0]].name : "?", r->total,
-			 r->total == 1 ? "" : "s", bt->nperiods, kind_words(bt));
+		snprintf(buf, n,
+		         "%s only ever recognised one %s, %s (%d time%s in %d %s): a prize for one is not "
+		         "a team policy",
+		         r->rule->name, who, r->ntop ? bt->subj[r->rule->kind][r->top[0]].name : "?",
+		         r->total, r->total == 1 ? "" : "s", bt->nperiods, kind_words(bt));
 	else
 		snprintf(buf, n,
-			 "%s rewards raw activity alone: it reads only %s, which count%s logged calls, emails, "
-			 "meetings and demos, and no result (wins, pipeline, collaboration): activity is not results",
-			 r->rule->name, r->reads, strchr(r->reads, ',') ? "" : "s");
+			 "%s rewards raw activity alone: all it reads (%s) counts logged calls, emails, "
+			 "meetings or demos, and nothing it reads is a result such as wins, pipeline or "
+			 "collaboration",
+			 r->rule->name, r->reads);
 }
 
 void hd_backtest_free(hd_backtest *bt)

@@ -191,7 +191,8 @@ static const char *metric_read(scan *s, const char *p)
 			}
 			q++;
 		} else {
-			give_up(s, "it hands its metrics on to other code, where their reads cannot be followed");
+			give_up(
+			    s, "it hands its metrics on to other code, where their reads cannot be followed");
 			return p;
 		}
 		if (!name[0]) {
@@ -270,7 +271,8 @@ static void scan_text(scan *s, const char *p, const char *mp, const char *sp)
 				 * could be read from anywhere. */
 				const char *q = skip_space(p);
 				if (!((q[0] == '.' && q[1] != '.') || *q == ':'))
-					give_up(s, "it hands its subject on to other code, where reads cannot be followed");
+					give_up(s, "it hands its subject on to other code, where reads "
+					           "cannot be followed");
 			} else if (is && n == 6 && !strncmp(w, "huddle", 6)) {
 				const char *q = skip_space(p);
 				if (*q == '.' && !strncmp(skip_space(q + 1), "db", 2) &&

@@ -282,7 +282,8 @@ static void never(const out *o)
 	snprintf(head, sizeof head, "Never recognised: %d of %d reps", bt->nnever, bt->nsubj[HD_REP]);
 	section(o, head);
 	if (!bt->nnever) {
-		fputs(o->md ? "Every rep was recognised at least once.\n\n" : "  (every rep was recognised at least once)\n\n",
+		fputs(o->md ? "Every rep was recognised at least once.\n\n"
+		            : "  (every rep was recognised at least once)\n\n",
 		      o->f);
 		return;
 	}
@@ -344,6 +345,8 @@ static void coaching(out *o, hd_kind kind)
 			snprintf(most + n, sizeof most - n, "%s%s %d", k ? ", " : "",
 				 bt->subj[kind][r->top[k]].name, r->per_subject[r->top[k]]);
 		}
+		if (!r->ntop)
+			snprintf(most, sizeof most, "-");
 		row_start(o);
 		cell(o, r->rule->name, nw, 0);
 		cell(o, r->rule->severity, 8, 0);
@@ -380,8 +383,9 @@ static void warnings(const out *o)
 	for (int i = 0; i < bt->nperiods; i++)
 		errors += bt->periods[i].errors;
 	if (errors)
-		fprintf(o->f, "%s%d rule error%s over the range: 'huddle eval --period P --no-save' shows them\n",
-			o->md ? "\n" : "  ", errors, errors == 1 ? "" : "s");
+		fprintf(o->f,
+		        "%s%d rule error%s over the range: 'huddle eval --period P --no-save' shows them\n",
+		        o->md ? "\n" : "  ", errors, errors == 1 ? "" : "s");
 }
 
 void hd_backtest_table(const hd_backtest *bt, int color, int md, FILE *f)

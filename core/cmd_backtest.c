@@ -27,7 +27,8 @@ const hd_command hd_cmd_backtest = {
 	"                           over every rep evaluated in the range, zeros included\n"
 	"                           (0: spread evenly; near 1: one rep gets them all), and\n"
 	"                           the count per period\n"
-	"  never recognised         the reps no policy recognised in any period\n"
+	"  never recognised         the reps no policy for reps recognised in any period\n"
+	"                           (a team's recognition is the team's)\n"
 	"  per coaching trigger     how often it fired, per period, for how many reps,\n"
 	"                           and the reps it fired for most often\n"
 	"  per period               reps and teams evaluated, the mean rep score, and\n"
@@ -85,10 +86,10 @@ static int parse(hd_cli *cli, int argc, char **argv, bt_opts *o, hd_err *err)
 		return hd_cli_usage_error(cli, err, "unexpected argument '%s'", argv[optind]);
 	if (!o->periods)
 		return hd_cli_usage_error(cli, err, "say which periods: --periods 2026-Q1..2026-Q4");
-	if (o->format && strcmp(o->format, "table") && strcmp(o->format, "json") && strcmp(o->format, "csv") &&
-	    strcmp(o->format, "markdown"))
-		return hd_cli_usage_error(cli, err, "unknown format '%s': backtest writes table, json, csv or markdown",
-					  o->format);
+	if (o->format && strcmp(o->format, "table") && strcmp(o->format, "json") &&
+	    strcmp(o->format, "csv") && strcmp(o->format, "markdown"))
+		return hd_cli_usage_error(
+		    cli, err, "unknown format '%s': backtest writes table, json, csv or markdown", o->format);
 	return 0;
 }
 
@@ -109,20 +110,23 @@ static int parse_range(hd_cli *cli, const char *arg, hd_period **out, int *n, hd
 	hd_period a, z;
 	int day;
 	if (!hd_date_parse(left, &day) || !hd_date_parse(right, &day))
-		return hd_cli_usage_error(cli, err,
-					  "--periods %s: a range of dates is one period (huddle eval --period); "
-					  "backtest takes two periods of the same kind, such as 2026-Q1..2026-Q4",
-					  arg);
+		return hd_cli_usage_error(
+		    cli, err,
+		    "--periods %s: a range of dates is one period (huddle eval --period); "
+		    "backtest takes two periods of the same kind, such as 2026-Q1..2026-Q4",
+		    arg);
 	if (hd_period_parse(left, fs, &a, err) || hd_period_parse(right, fs, &z, err))
 		return hd_cli_usage_error(cli, err, "--periods %s: %s", arg, err->msg);
 	if (a.kind != z.kind)
-		return hd_cli_usage_error(cli, err,
-					  "--periods %s: both ends must be the same kind of period, but %s is %s "
-					  "and %s is %s",
-					  arg, a.label, kind_of(&a), z.label, kind_of(&z));
+		return hd_cli_usage_error(
+		    cli, err,
+		    "--periods %s: both ends must be the same kind of period, but %s is %s "
+		    "and %s is %s",
+		    arg, a.label, kind_of(&a), z.label, kind_of(&z));
 	if (a.start > z.start)
-		return hd_cli_usage_error(cli, err, "--periods %s runs backwards: write the earlier period first, %s..%s",
-					  arg, z.label, a.label);
+		return hd_cli_usage_error(
+		    cli, err, "--periods %s runs backwards: write the earlier period first, %s..%s", arg,
+		    z.label, a.label);
 	/* Walk back from P2: every kind knows its previous period. */
 	int count = 1;
 	hd_period p = z;
@@ -131,10 +135,11 @@ static int parse_range(hd_cli *cli, const char *arg, hd_period **out, int *n, hd
 		count++;
 	}
 	if (count > HD_BT_MAX_PERIODS)
-		return hd_cli_usage_error(cli, err,
-					  "--periods %s is more than %d periods; shorten the range or use a longer "
-					  "kind of period (months, quarters, years)",
-					  arg, HD_BT_MAX_PERIODS);
+		return hd_cli_usage_error(
+		    cli, err,
+		    "--periods %s is more than %d periods; shorten the range or use a longer "
+		    "kind of period (months, quarters, years)",
+		    arg, HD_BT_MAX_PERIODS);
 	*out = hd_xmalloc(sizeof **out * (size_t)count);
 	*n = count;
 	p = z;
@@ -175,7 +180,8 @@ static void write_report(const char *format, const hd_backtest *bt, FILE *f, int
 static int output(const char *format, const hd_backtest *bt, const char *path, hd_err *err)
 {
 	if (!path) {
-		write_report(format, bt, stdout, !strcmp(format, "table") && isatty(1) && !getenv("NO_COLOR"));
+		write_report(format, bt, stdout,
+		             !strcmp(format, "table") && isatty(1) && !getenv("NO_COLOR"));
 		return fflush(stdout) ? hd_err_set(err, HD_EIO, "standard output: writing failed") : 0;
 	}
 	size_t n = strlen(path) + 24;
@@ -184,7 +190,8 @@ static int output(const char *format, const hd_backtest *bt, const char *path, h
 	FILE *f = fopen(tmp, "w");
 	int rc = 0;
 	if (!f) {
-		rc = hd_err_set(err, HD_EIO, "%s: cannot write; check the folder exists and is writable", path);
+		rc = hd_err_set(err, HD_EIO, "%s: cannot write; check the folder exists and is writable",
+		                path);
 	} else {
 		write_report(format, bt, f, 0);
 		if ((ferror(f) | fclose(f)) || rename(tmp, path))
@@ -232,7 +239,8 @@ static int backtest(hd_cli *cli, bt_opts *o, hd_err *err)
 	if (!o->format && cf &&
 	    (!strcmp(cf, "json") || !strcmp(cf, "csv") || !strcmp(cf, "markdown")))
 		format = cf;
-	if ((rc = hd_cli_open(cli, HD_DB_EXISTING, err)) || (o->team && (rc = check_team(cli, o->team, err)))) {
+	if ((rc = hd_cli_open(cli, HD_DB_EXISTING, err)) ||
+	    (o->team && (rc = check_team(cli, o->team, err)))) {
 		free(range);
 		return rc;
 	}
@@ -256,9 +264,10 @@ static int backtest(hd_cli *cli, bt_opts *o, hd_err *err)
 		for (int i = 0; i < bt.nperiods; i++)
 			errors += bt.periods[i].errors;
 		if (errors)
-			fprintf(stderr, "huddle backtest: %d rule error%s over the range; 'huddle eval --period P "
-					"--no-save' shows them\n",
-				errors, errors == 1 ? "" : "s");
+			fprintf(stderr,
+			        "huddle backtest: %d rule error%s over the range; 'huddle eval --period P "
+			        "--no-save' shows them\n",
+			        errors, errors == 1 ? "" : "s");
 	}
 	if (have)
 		hd_backtest_free(&bt);

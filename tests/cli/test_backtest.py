@@ -248,7 +248,7 @@ class Backtest(hcli.HuddleTestCase):
             self.assertFalse(self.policy(d, name)["reads"]["activity_only"], name)
         self.assertEqual(self.warnings(d, "raw_activity_only"), ["busy"])
         out = self.backtest("--periods", "2025-Q1..2025-Q4", "--rules", "extra").out
-        self.assertIn("busy rewards raw activity alone: it reads only busy_score", out)
+        self.assertIn("busy rewards raw activity alone: all it reads (busy_score) counts logged calls", out)
         self.assertNotIn("effective rewards", out)
 
     def test_reads_the_scan_cannot_follow_are_never_warned_about(self):
