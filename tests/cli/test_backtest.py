@@ -24,6 +24,12 @@ unicorn (won >= 1e9: nobody).  Trigger: no_calls (no call in the period).
 import sys
 sys.dont_write_bytecode = True  # keep the source tree clean
 
+import json
+import os
+import pty
+import select
+import subprocess
+
 import hcli
 from hcli import insert
 
@@ -438,9 +444,47 @@ coach "fragile" {
     def test_output_writes_a_file_and_nothing_else(self):
         r = self.backtest("--periods", "2025-Q1..2025-Q4", "--format", "json", "--output", "bt.json")
         self.assertEqual(r.out, "")
-        import json
         with open(self.tmp + "/bt.json") as f:
             self.assertEqual(self.policy(json.load(f), "closer")["total"], 7)
+
+    def on_terminal(self, env):
+        """Runs a backtest with stdout and stderr on a pseudo-terminal."""
+        try:
+            master, slave = pty.openpty()
+        except OSError as e:
+            self.skipTest("no pseudo-terminal here: %s" % e)
+        proc = subprocess.Popen([hcli.HUDDLE, "backtest", "--config", "main.cfg", "--db", self.db,
+                                 "--periods", "2025-Q1..2025-Q4"],
+                                cwd=self.tmp, env=env, stdin=subprocess.DEVNULL, stdout=slave,
+                                stderr=slave)
+        os.close(slave)
+        chunks = []
+        while select.select([master], [], [], 30)[0]:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the other side closed
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.close(master)
+        self.assertEqual(proc.wait(timeout=30), 0)
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    def test_a_terminal_gets_a_progress_bar_per_period_and_colour_unless_no_color(self):
+        env = dict(self.env, TERM="xterm")
+        env.pop("NO_COLOR")
+        out = self.on_terminal(env)
+        for i, q in enumerate(QUARTERS):
+            self.assertIn("\r%s %d/4" % (q, i + 1), out)
+        self.assertIn("\033[1mWarnings\033[0m", out)
+        out = self.on_terminal(dict(env, NO_COLOR="1"))
+        self.assertIn("\r2025-Q4 4/4", out)
+        self.assertNotIn("\033[1m", out)
+        r = self.huddle("backtest", "--config", "main.cfg", "--db", self.db, "--periods", "2025-Q1..2025-Q4",
+                        env=env)
+        self.assertNotIn("\r", r.err, "no progress bar into a pipe")
+        self.assertNotIn("\033[", r.out, "no colour into a pipe")
 
     def test_help_explains_the_figures_and_the_activity_test(self):
         out = self.ok("backtest", "--help").out
