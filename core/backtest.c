@@ -250,7 +250,7 @@ static int by_name(const void *a, const void *b)
 	return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
-void hd_backtest_finish(hd_backtest *bt, hd_engine *e, sqlite3 *db)
+void hd_backtest_finish(hd_backtest *bt, hd_engine *e)
 {
 	for (int i = 0; i < bt->nrules; i++) {
 		hd_bt_rule *r = &bt->rules[i];
@@ -276,7 +276,7 @@ void hd_backtest_finish(hd_backtest *bt, hd_engine *e, sqlite3 *db)
 		if (r->reached == 1 && n > 1)
 			r->warnings |= HD_BT_ONE;
 	}
-	hd_backtest_reads(e, db, bt->rules, bt->nrecs);
+	hd_backtest_reads(e, bt->rules, bt->nrecs);
 	for (int i = 0; i < bt->nrecs; i++)
 		if (bt->rules[i].activity_only)
 			bt->rules[i].warnings |= HD_BT_ACTIVITY;

@@ -83,9 +83,9 @@ void hd_backtest_init(hd_backtest *bt, const hd_engine *e, const hd_period *rang
 void hd_backtest_add(hd_backtest *bt, int period, const hd_result *res);
 
 /* Computes reach, top-10% share, Gini, the never-recognised reps and the
- * warnings, once every period is added; classifies what each policy
- * reads (backtest_reads.c) on e and db. */
-void hd_backtest_finish(hd_backtest *bt, hd_engine *e, sqlite3 *db);
+ * warnings, once every period is added; classifies what each policy of
+ * e reads (backtest_reads.c). */
+void hd_backtest_finish(hd_backtest *bt, hd_engine *e);
 
 void hd_backtest_free(hd_backtest *bt);
 
@@ -95,9 +95,9 @@ double hd_backtest_gini(const int *counts, int n);
 
 /* For each of the n rules: whether its `when` reads only activity data,
  * and which metrics it names; sets activity_only, reads and why_unknown
- * (backtest_reads.c).  db is the database the metric SQL is prepared
- * on, never run. */
-void hd_backtest_reads(hd_engine *e, sqlite3 *db, hd_bt_rule *rules, int n);
+ * (backtest_reads.c).  Metric SQL is prepared, never run, on a
+ * read-only connection of its own to e's database. */
+void hd_backtest_reads(hd_engine *e, hd_bt_rule *rules, int n);
 
 /* The warning of kind (HD_BT_*) about r, in words, into buf. */
 void hd_backtest_warning(const hd_backtest *bt, const hd_bt_rule *r, unsigned kind, char *buf, size_t n);

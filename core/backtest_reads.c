@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "backtest.h"
+#include "db.h"
 
 enum { NEUTRAL = 0, ACTIVITY = 1, RESULT = 2 };
 
@@ -63,6 +64,8 @@ static int sql_class(reads *rd, const char *sql)
 {
 	tables t = { 0, 0 };
 	sqlite3_stmt *st = NULL;
+	if (!rd->db)
+		return RESULT;
 	sqlite3_set_authorizer(rd->db, record_table, &t);
 	int rc = sqlite3_prepare_v2(rd->db, sql, -1, &st, NULL);
 	sqlite3_set_authorizer(rd->db, NULL, NULL);
@@ -387,9 +390,14 @@ static int names_class(reads *rd, const hd_strv *names)
 	return c;
 }
 
-void hd_backtest_reads(hd_engine *e, sqlite3 *db, hd_bt_rule *rules, int n)
+void hd_backtest_reads(hd_engine *e, hd_bt_rule *rules, int n)
 {
-	reads rd = { e, db, hd_xmalloc((size_t)(e->rules.nmetrics ? e->rules.nmetrics : 1)) };
+	/* A connection of its own: the authorizer that lists the tables is
+	 * installed and removed here, on nobody else's statements. */
+	hd_err err = { 0 };
+	reads rd = { e, NULL, hd_xmalloc((size_t)(e->rules.nmetrics ? e->rules.nmetrics : 1)) };
+	if (hd_db_open_reader(e->db, e->cfg->sb_sql_ms, &rd.db, &err))
+		hd_warn("backtest: cannot tell which policies reward raw activity alone: %s", err.msg);
 	memset(rd.cls, -1, (size_t)(e->rules.nmetrics ? e->rules.nmetrics : 1));
 	for (int i = 0; i < n; i++) {
 		hd_bt_rule *r = &rules[i];
@@ -409,5 +417,7 @@ void hd_backtest_reads(hd_engine *e, sqlite3 *db, hd_bt_rule *rules, int n)
 		r->activity_only = !s.why[0] && names_class(&rd, &s.names) == ACTIVITY;
 		hd_strv_free(&s.names);
 	}
+	if (rd.db)
+		sqlite3_close_v2(rd.db);
 	free(rd.cls);
 }

@@ -256,7 +256,7 @@ static int backtest(hd_cli *cli, bt_opts *o, hd_err *err)
 		rc = evaluate(&e, &bt, err);
 	}
 	if (!rc) {
-		hd_backtest_finish(&bt, &e, cli->db);
+		hd_backtest_finish(&bt, &e);
 		rc = output(format, &bt, o->output, err);
 	}
 	if (!rc) {
