@@ -240,14 +240,26 @@ static void top_subjects(const hd_backtest *bt, hd_bt_rule *r)
 	}
 }
 
-static const hd_backtest *never_bt; /* qsort has no context argument */
-
 static int by_name(const void *a, const void *b)
 {
-	const hd_bt_subject *x = &never_bt->subj[HD_REP][*(const int *)a];
-	const hd_bt_subject *y = &never_bt->subj[HD_REP][*(const int *)b];
+	const hd_bt_subject *x = *(const hd_bt_subject *const *)a, *y = *(const hd_bt_subject *const *)b;
 	int c = strcmp(x->name, y->name);
 	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+/* The reps no policy recognised, by name then id. */
+static void never_recognised(hd_backtest *bt)
+{
+	int n = bt->nsubj[HD_REP];
+	const hd_bt_subject **never = hd_xmalloc(sizeof *never * (size_t)(n ? n : 1));
+	for (int s = 0; s < n; s++)
+		if (!bt->subj[HD_REP][s].recognised)
+			never[bt->nnever++] = &bt->subj[HD_REP][s];
+	qsort(never, (size_t)bt->nnever, sizeof *never, by_name);
+	bt->never = hd_xmalloc(sizeof *bt->never * (size_t)(n ? n : 1));
+	for (int i = 0; i < bt->nnever; i++)
+		bt->never[i] = (int)(never[i] - bt->subj[HD_REP]);
+	free(never);
 }
 
 void hd_backtest_finish(hd_backtest *bt, hd_engine *e)
@@ -280,25 +292,36 @@ void hd_backtest_finish(hd_backtest *bt, hd_engine *e)
 	for (int i = 0; i < bt->nrecs; i++)
 		if (bt->rules[i].activity_only)
 			bt->rules[i].warnings |= HD_BT_ACTIVITY;
-	bt->never = hd_xmalloc(sizeof *bt->never * (size_t)(bt->nsubj[HD_REP] ? bt->nsubj[HD_REP] : 1));
-	for (int s = 0; s < bt->nsubj[HD_REP]; s++)
-		if (!bt->subj[HD_REP][s].recognised)
-			bt->never[bt->nnever++] = s;
-	never_bt = bt;
-	qsort(bt->never, (size_t)bt->nnever, sizeof *bt->never, by_name);
-	never_bt = NULL;
+	never_recognised(bt);
+}
+
+const char *hd_backtest_kind_name(hd_period_kind kind, int plural)
+{
+	switch (kind) {
+	case HD_PERIOD_QUARTER: return plural ? "quarters" : "quarter";
+	case HD_PERIOD_MONTH: return plural ? "months" : "month";
+	case HD_PERIOD_WEEK: return plural ? "weeks" : "week";
+	case HD_PERIOD_YEAR: return plural ? "years" : "year";
+	default: return plural ? "periods" : "period";
+	}
 }
 
 static const char *kind_words(const hd_backtest *bt)
 {
-	int one = bt->nperiods == 1;
-	switch (bt->periods[0].period.kind) {
-	case HD_PERIOD_QUARTER: return one ? "quarter" : "quarters";
-	case HD_PERIOD_MONTH: return one ? "month" : "months";
-	case HD_PERIOD_WEEK: return one ? "week" : "weeks";
-	case HD_PERIOD_YEAR: return one ? "year" : "years";
-	default: return one ? "period" : "periods";
+	return hd_backtest_kind_name(bt->periods[0].period.kind, bt->nperiods != 1);
+}
+
+static void activity_warning(const hd_bt_rule *r, char *buf, size_t n)
+{
+	char names[512] = "";
+	for (int i = 0; i < r->reads.n; i++) {
+		size_t len = strlen(names);
+		snprintf(names + len, sizeof names - len, "%s%s", i ? ", " : "", r->reads.v[i]);
 	}
+	snprintf(buf, n,
+		 "%s rewards raw activity alone: all it reads (%s) counts logged calls, emails, meetings or "
+		 "demos, and nothing it reads is a result such as wins, pipeline or collaboration",
+		 r->rule->name, names);
 }
 
 void hd_backtest_warning(const hd_backtest *bt, const hd_bt_rule *r, unsigned kind, char *buf, size_t n)
@@ -322,11 +345,7 @@ void hd_backtest_warning(const hd_backtest *bt, const hd_bt_rule *r, unsigned ki
 		         r->rule->name, who, r->ntop ? bt->subj[r->rule->kind][r->top[0]].name : "?",
 		         r->total, r->total == 1 ? "" : "s", bt->nperiods, kind_words(bt));
 	else
-		snprintf(buf, n,
-			 "%s rewards raw activity alone: all it reads (%s) counts logged calls, emails, "
-			 "meetings or demos, and nothing it reads is a result such as wins, pipeline or "
-			 "collaboration",
-			 r->rule->name, r->reads);
+		activity_warning(r, buf, n);
 }
 
 void hd_backtest_free(hd_backtest *bt)
@@ -336,7 +355,7 @@ void hd_backtest_free(hd_backtest *bt)
 		free(r->per_period);
 		free(r->errors_per_period);
 		free(r->per_subject);
-		free(r->reads);
+		hd_strv_free(&r->reads);
 		free(r->why_unknown);
 	}
 	for (int k = 0; k < 2; k++) {

@@ -45,7 +45,7 @@ typedef struct hd_bt_rule {
 	unsigned warnings;
 	/* What the rule's `when` reads (backtest_reads.c). */
 	int activity_only;
-	char *reads; /* the metrics it names, "a, b"; "" when none could be seen */
+	hd_strv reads;	   /* the metrics it names, in order of appearance */
 	char *why_unknown; /* NULL, or why its reads could not be followed */
 } hd_bt_rule;
 
@@ -98,6 +98,9 @@ double hd_backtest_gini(const int *counts, int n);
  * (backtest_reads.c).  Metric SQL is prepared, never run, on a
  * read-only connection of its own to e's database. */
 void hd_backtest_reads(hd_engine *e, hd_bt_rule *rules, int n);
+
+/* "quarter" or "quarters", "month", ... for the kind of period. */
+const char *hd_backtest_kind_name(hd_period_kind kind, int plural);
 
 /* The warning of kind (HD_BT_*) about r, in words, into buf. */
 void hd_backtest_warning(const hd_backtest *bt, const hd_bt_rule *r, unsigned kind, char *buf, size_t n);

@@ -403,19 +403,9 @@ void hd_backtest_reads(hd_engine *e, hd_bt_rule *rules, int n)
 		hd_bt_rule *r = &rules[i];
 		scan s = { 0 };
 		scan_function(&rd, r->rule->fn_ref, 2, 1, &s);
-		size_t len = 1;
-		for (int k = 0; k < s.names.n; k++)
-			len += strlen(s.names.v[k]) + 2;
-		r->reads = hd_xmalloc(len);
-		r->reads[0] = 0;
-		for (int k = 0; k < s.names.n; k++) {
-			if (k)
-				strcat(r->reads, ", ");
-			strcat(r->reads, s.names.v[k]);
-		}
+		r->reads = s.names; /* the rule's now */
 		r->why_unknown = s.why[0] ? hd_xstrdup(s.why) : NULL;
-		r->activity_only = !s.why[0] && names_class(&rd, &s.names) == ACTIVITY;
-		hd_strv_free(&s.names);
+		r->activity_only = !s.why[0] && names_class(&rd, &r->reads) == ACTIVITY;
 	}
 	if (rd.db)
 		sqlite3_close_v2(rd.db);

@@ -95,17 +95,6 @@ static void header_style(const out *o, int on)
 		fputs(on ? o->st->dim : o->st->reset, o->f);
 }
 
-static const char *kind_name(hd_period_kind k, int plural)
-{
-	switch (k) {
-	case HD_PERIOD_QUARTER: return plural ? "quarters" : "quarter";
-	case HD_PERIOD_MONTH: return plural ? "months" : "month";
-	case HD_PERIOD_WEEK: return plural ? "weeks" : "week";
-	case HD_PERIOD_YEAR: return plural ? "years" : "year";
-	default: return plural ? "periods" : "period";
-	}
-}
-
 static void fmt_num(char *buf, size_t n, const char *f, double v)
 {
 	if (isnan(v))
@@ -120,7 +109,7 @@ static void title(const out *o)
 	const hd_bt_period *a = &bt->periods[0], *z = &bt->periods[bt->nperiods - 1];
 	fprintf(o->f, "%s%shuddle backtest %s..%s%s: %d %s, %s to %s (nothing saved)\n", o->md ? "# " : "",
 		o->st->bold, a->period.label, z->period.label, o->st->reset, bt->nperiods,
-		kind_name(a->period.kind, bt->nperiods != 1), a->start, z->stop);
+		hd_backtest_kind_name(a->period.kind, bt->nperiods != 1), a->start, z->stop);
 	if (bt->team)
 		fprintf(o->f, "%sOnly team %s and its members.\n", o->md ? "\n" : "", bt->team);
 	fputc('\n', o->f);
@@ -214,7 +203,7 @@ static void period_cells(out *o, const int *counts, int head)
 	}
 	char line[SPARK_MAX * 4 + 1];
 	if (head)
-		snprintf(line, sizeof line, "per %s", kind_name(bt->periods[0].period.kind, 0));
+		snprintf(line, sizeof line, "per %s", hd_backtest_kind_name(bt->periods[0].period.kind, 0));
 	else
 		sparkline(bt, counts, line, sizeof line);
 	int w = bt->nperiods < SPARK_MAX ? bt->nperiods : SPARK_MAX;
@@ -471,14 +460,8 @@ static void json_rule(hd_jsonw *w, const hd_backtest *bt, const hd_bt_rule *r, i
 		hd_jsonw_object(w);
 		hd_jsonw_key(w, "metrics");
 		hd_jsonw_array(w);
-		for (const char *p = r->reads; p && *p;) {
-			size_t n = strcspn(p, ",");
-			char name[256];
-			snprintf(name, sizeof name, "%.*s", (int)n, p);
-			hd_jsonw_string(w, name);
-			p += n;
-			p += strspn(p, ", ");
-		}
+		for (int k = 0; k < r->reads.n; k++)
+			hd_jsonw_string(w, r->reads.v[k]);
 		hd_jsonw_end(w, ']');
 		hd_jsonw_key(w, "activity_only");
 		hd_jsonw_bool(w, r->activity_only);
@@ -504,7 +487,7 @@ void hd_backtest_json(const hd_backtest *bt, FILE *f)
 	hd_jsonw_key(&w, "to");
 	hd_jsonw_string(&w, bt->periods[bt->nperiods - 1].period.label);
 	hd_jsonw_key(&w, "kind");
-	hd_jsonw_string(&w, kind_name(bt->periods[0].period.kind, 0));
+	hd_jsonw_string(&w, hd_backtest_kind_name(bt->periods[0].period.kind, 0));
 	hd_jsonw_key(&w, "start");
 	hd_jsonw_string(&w, bt->periods[0].start);
 	hd_jsonw_key(&w, "stop");
