@@ -253,14 +253,21 @@ static void scan_text(scan *s, const char *p, const char *mp, const char *sp)
 	int after_dot = 0;
 	while (*p) {
 		int level;
+		/* Comments and strings: past them, never past the end. */
 		if (p[0] == '-' && p[1] == '-') {
 			level = long_bracket(p + 2);
 			p = level >= 0 ? skip_long(p + 2, level) : p + 2 + strcspn(p + 2, "\n");
+			after_dot = 0;
+			continue;
 		} else if ((level = long_bracket(p)) >= 0) {
 			p = skip_long(p, level);
+			after_dot = 0;
+			continue;
 		} else if (*p == '"' || *p == '\'') {
 			char junk[8];
 			p = quoted(p, junk, sizeof junk);
+			after_dot = 0;
+			continue;
 		} else if (ident_start((unsigned char)*p)) {
 			const char *w = p;
 			while (ident_char((unsigned char)*p))

@@ -313,6 +313,29 @@ recognize "team_calls" {
         self.assertIn("\nRecognition of teams\n",
                       self.backtest("--periods", "2025-Q1..2025-Q4", "--rules", "joins").out)
 
+    def test_comments_and_strings_are_not_reads_and_unfollowable_reads_are_named(self):
+        # One-line definitions, a long comment, a long string running on after
+        # the function's last line: the scan reads the function's own text.
+        self.write("odd/odd.lua", r'''
+recognize "commented" { doc = "x", when = function(rep, m) --[==[ m.won ]==] return m["calls"] > 99 end, message = [[
+${name} "called" --]] }
+recognize "quoted" { doc = "x", when = function(rep, m) local s = "m.won" .. 'm.won\'' return m.prev.calls > 99 end }
+recognize "computed" { doc = "x", when = function(rep, m) local k = "calls" return m[k] > 99 end }
+recognize "queried" { doc = "x", when = function(rep, m) return huddle.db.value("SELECT 0") == 1 end }
+recognize "teammates" { doc = "x", when = function(rep, m) return rep.team:avg("won") > 1e12 end }
+''')
+        d = self.json("--periods", "2025-Q1", "--rules", "odd")
+        reads = {name: self.policy(d, name)["reads"]
+                 for name in ("commented", "quoted", "computed", "queried", "teammates")}
+        self.assertEqual(reads["commented"], {"metrics": ["calls"], "activity_only": True,
+                                              "not_followed": None})
+        self.assertEqual(reads["quoted"]["metrics"], ["calls"])
+        self.assertIn("computed name", reads["computed"]["not_followed"])
+        self.assertIn("huddle.db", reads["queried"]["not_followed"])
+        self.assertEqual(reads["teammates"], {"metrics": ["won"], "activity_only": False,
+                                              "not_followed": None})
+        self.assertEqual(self.warnings(d, "raw_activity_only"), ["commented", "quoted"])
+
     # -- other kinds of period ----------------------------------------------
 
     def test_a_range_of_months(self):
