@@ -292,8 +292,8 @@ static void never(const out *o)
 		col += (col ? 1 : 2) + w;
 	}
 	if (shown < bt->nnever)
-		fprintf(o->f, "%sand %d more (--format json lists them all)", col + 44 > 100 ? "\n  " : " ",
-			bt->nnever - shown);
+		fprintf(o->f, "%sand %d more (--format json lists them all)",
+			col + 44 <= 100 ? " " : o->md ? "\n" : "\n  ", bt->nnever - shown);
 	fputs("\n\n", o->f);
 }
 

@@ -345,6 +345,9 @@ recognize "teammates" { doc = "x", when = function(rep, m) return rep.team:avg("
         self.assertEqual(self.policy(d, "closer")["per_period"], [0, 1, 1, 1, 0, 1])
         self.assertEqual(d["periods"][1]["as_of"], "2025-02-28")
         self.assertEqual(d["backtest"]["kind"], "month")
+        # Beyond six periods the table draws the counts as a sparkline.
+        out = self.backtest("--periods", "2025-01..2025-12").out
+        self.assertRegex(out, r"\n  closer\s+7\s+5 of 7\s+\S+\s+\S+\s+·███·█·██·█·\n")
 
     def test_a_range_of_weeks(self):
         d = self.json("--periods", "2025-W06..2025-W07")
