@@ -68,11 +68,7 @@ void hd_progress_start(hd_progress *p, const char *label);
 void hd_progress_update(void *p, double fraction); /* an hd_progress */
 void hd_progress_done(hd_progress *p);
 
-extern const hd_command hd_cmd_init, hd_cmd_demo, hd_cmd_eval, hd_cmd_explain, hd_cmd_check, hd_cmd_test,
-	hd_cmd_plugins;
-extern const hd_command hd_cmd_notify;
-extern const hd_command hd_cmd_import;
-extern const hd_command hd_cmd_history;
-extern const hd_command hd_cmd_compare;
+extern const hd_command hd_cmd_init, hd_cmd_demo, hd_cmd_import, hd_cmd_eval, hd_cmd_explain, hd_cmd_history,
+	hd_cmd_compare, hd_cmd_backtest, hd_cmd_check, hd_cmd_test, hd_cmd_notify, hd_cmd_plugins;
 
 #endif

@@ -7,11 +7,12 @@
 #include "cli.h"
 #include "plugin.h"
 
-/* In the order of a manager's day: data in, scorecards out, rules, delivery. */
+/* In the order of a manager's day: data in, scorecards out, looking back and
+ * ahead (history, compare, backtest), rules, delivery. */
 static const hd_command *const commands[] = { &hd_cmd_init,  &hd_cmd_demo,  &hd_cmd_import,
 					       &hd_cmd_eval,  &hd_cmd_explain, &hd_cmd_history, &hd_cmd_compare,
-					       &hd_cmd_check,
-					       &hd_cmd_test,  &hd_cmd_notify, &hd_cmd_plugins };
+					       &hd_cmd_backtest, &hd_cmd_check, &hd_cmd_test,  &hd_cmd_notify,
+					       &hd_cmd_plugins };
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
 
 static void overview(FILE *out)
