@@ -8,7 +8,7 @@ DB ?= demo.db
 DEBS = build-essential cmake pkg-config liblua5.4-dev libsqlite3-dev libconfig-dev \
        libcurl4-openssl-dev libcmocka-dev python3 sqlite3
 # Only the tests need these: the html report is rendered in headless Chromium.
-TEST_DEBS = chromium fonts-liberation
+TEST_DEBS = chromium fonts-liberation groff-base man-db bash-completion
 
 .PHONY: all deps test-deps install-debs build demo test test-sanitize format clean bench
 
