@@ -1,10 +1,12 @@
 /* cli.c - option handling, config and database set-up shared by commands. */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -106,6 +108,55 @@ int hd_cli_as_of(const char *arg, const hd_period *p, int *as_of, hd_err *err)
 	}
 	if (hd_date_parse(arg, as_of))
 		return hd_err_set(err, HD_EUSAGE, "bad --as-of '%s': write a date as YYYY-MM-DD", arg);
+	return 0;
+}
+
+int hd_output_open(hd_output *o, const char *path, hd_err *err)
+{
+	struct stat st;
+	memset(o, 0, sizeof *o);
+	o->path = path;
+	if (!path) {
+		o->f = stdout;
+	} else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			return hd_err_set(err, HD_EUSAGE, "%s is a folder; --output names a file", path);
+		o->f = fopen(path, "w");
+	} else {
+		size_t n = strlen(path) + 32;
+		o->tmp = hd_xmalloc(n);
+		snprintf(o->tmp, n, "%s.tmp%ld", path, (long)getpid());
+		o->f = fopen(o->tmp, "w");
+	}
+	if (!o->f) {
+		int e = errno;
+		free(o->tmp);
+		o->tmp = NULL;
+		return hd_err_set(err, HD_EIO, "%s: cannot write (%s); check the folder exists and is writable", path,
+				  strerror(e));
+	}
+	o->color = isatty(fileno(o->f)) && !getenv("NO_COLOR");
+	return 0;
+}
+
+int hd_output_close(hd_output *o, int failed, hd_err *err)
+{
+	int bad = fflush(o->f) || ferror(o->f);
+	int e = errno;
+	if (o->f != stdout)
+		bad |= fclose(o->f) != 0;
+	if (!failed && !bad && o->tmp && rename(o->tmp, o->path)) {
+		e = errno;
+		bad = 1;
+	}
+	if ((failed || bad) && o->tmp)
+		remove(o->tmp);
+	free(o->tmp);
+	o->tmp = NULL;
+	o->f = NULL;
+	if (bad && !failed)
+		return hd_err_set(err, HD_EIO, "%s: writing failed (%s)", o->path ? o->path : "standard output",
+				  strerror(e));
 	return 0;
 }
 

@@ -57,6 +57,24 @@ int hd_cli_as_of(const char *arg, const hd_period *p, int *as_of, hd_err *err);
 int hd_cli_usage_error(const hd_cli *cli, hd_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Where a command's report goes (--output).  Standard output when path
+ * is NULL.  A regular file, or a new one, is written through a temporary
+ * file beside it and renamed into place only when all of it was written,
+ * so a failed run never leaves half a report.  Anything else, such as
+ * /dev/null, a FIFO or a terminal, is written directly: renaming over it
+ * would replace the device with a file. */
+typedef struct hd_output {
+	FILE *f;
+	const char *path;
+	char *tmp;  /* the temporary file, or NULL */
+	int color;  /* a terminal, and NO_COLOR not set: colour is welcome */
+} hd_output;
+
+int hd_output_open(hd_output *o, const char *path, hd_err *err);
+/* Flushes and checks the report, and puts it in place; when failed is
+ * set, or writing failed, nothing is left of it.  Returns 0 or HD_EIO. */
+int hd_output_close(hd_output *o, int failed, hd_err *err);
+
 /* A progress bar on stderr, drawn only when stderr is a terminal. */
 typedef struct hd_progress {
 	const char *label;

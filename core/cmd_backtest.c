@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "backtest.h"
 #include "cli.h"
@@ -179,28 +178,12 @@ static void write_report(const char *format, const hd_backtest *bt, FILE *f, int
  * failed write never leaves half a report. */
 static int output(const char *format, const hd_backtest *bt, const char *path, hd_err *err)
 {
-	if (!path) {
-		write_report(format, bt, stdout,
-		             !strcmp(format, "table") && isatty(1) && !getenv("NO_COLOR"));
-		return fflush(stdout) ? hd_err_set(err, HD_EIO, "standard output: writing failed") : 0;
-	}
-	size_t n = strlen(path) + 24;
-	char *tmp = hd_xmalloc(n);
-	snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	int rc = 0;
-	if (!f) {
-		rc = hd_err_set(err, HD_EIO, "%s: cannot write; check the folder exists and is writable",
-		                path);
-	} else {
-		write_report(format, bt, f, 0);
-		if ((ferror(f) | fclose(f)) || rename(tmp, path))
-			rc = hd_err_set(err, HD_EIO, "%s: writing failed", path);
-		if (rc)
-			remove(tmp);
-	}
-	free(tmp);
-	return rc;
+	hd_output out;
+	int rc = hd_output_open(&out, path, err);
+	if (rc)
+		return rc;
+	write_report(format, bt, out.f, !strcmp(format, "table") && out.color);
+	return hd_output_close(&out, 0, err);
 }
 
 /* Evaluates each period on one engine, folding each result into bt and

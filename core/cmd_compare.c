@@ -195,33 +195,16 @@ static int choose_period(hd_cli *cli, const compare_opts *o, const hd_cmp_side *
 	return 0;
 }
 
-/* Writes the report to --output through a temporary file renamed into
- * place, so that a failed run never leaves half a report. */
+/* Writes the report to standard output or --output (hd_output: a failed
+ * run never leaves half a report). */
 static int write_report(const hd_cmp *c, const char *format, const compare_opts *o, hd_err *err)
 {
-	if (!o->output) {
-		int color = !strcmp(format, "table") && isatty(1) && !getenv("NO_COLOR");
-		hd_cmp_report(c, format, o->all, color, stdout);
-		if (fflush(stdout) || ferror(stdout))
-			return hd_err_set(err, HD_EIO, "writing the report failed");
-		return 0;
-	}
-	size_t n = strlen(o->output) + 32;
-	char *tmp = hd_xmalloc(n);
-	snprintf(tmp, n, "%s.tmp%ld", o->output, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	int rc = 0;
-	if (!f) {
-		rc = hd_err_set(err, HD_EIO, "%s: cannot write", o->output);
-	} else {
-		hd_cmp_report(c, format, o->all, 0, f);
-		if ((ferror(f) | fclose(f)) || rename(tmp, o->output)) {
-			rc = hd_err_set(err, HD_EIO, "%s: cannot write", o->output);
-			remove(tmp);
-		}
-	}
-	free(tmp);
-	return rc;
+	hd_output out;
+	int rc = hd_output_open(&out, o->output, err);
+	if (rc)
+		return rc;
+	hd_cmp_report(c, format, o->all, !strcmp(format, "table") && out.color, out.f);
+	return hd_output_close(&out, 0, err);
 }
 
 static void note_errors(const hd_cmp_side *s, const char *which)

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "db.h"
@@ -81,33 +80,19 @@ static int parse(hd_cli *cli, int argc, char **argv, eval_opts *o, hd_err *err)
 	return 0;
 }
 
-/* Writes the report to --output through a temporary file renamed into
- * place, so a failed run never leaves half a report. */
+/* Writes the report to standard output or --output (hd_output: a failed
+ * run never leaves half a report). */
 static int write_report(const char *format, const hd_result *res, hd_report_opts *ro, const char *output,
 			hd_err *err)
 {
-	if (!output) {
-		ro->color = !strcmp(format, "table") && isatty(1) && !getenv("NO_COLOR");
-		return hd_report_write(format, res, ro, stdout, err);
-	}
-	size_t n = strlen(output) + 16;
-	char *tmp = hd_xmalloc(n);
-	snprintf(tmp, n, "%s.tmp%ld", output, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	int rc;
-	if (!f) {
-		rc = hd_err_set(err, HD_EIO, "%s: cannot write", output);
-	} else {
-		rc = hd_report_write(format, res, ro, f, err);
-		if (fclose(f) && !rc)
-			rc = hd_err_set(err, HD_EIO, "%s: writing failed", output);
-		if (!rc && rename(tmp, output))
-			rc = hd_err_set(err, HD_EIO, "%s: cannot write", output);
-		if (rc)
-			remove(tmp);
-	}
-	free(tmp);
-	return rc;
+	hd_output out;
+	int rc = hd_output_open(&out, output, err);
+	if (rc)
+		return rc;
+	ro->color = !strcmp(format, "table") && out.color;
+	rc = hd_report_write(format, res, ro, out.f, err);
+	int closed = hd_output_close(&out, rc != 0, err);
+	return rc ? rc : closed;
 }
 
 /* The format of the command line, else the config's, else table; it must

@@ -1,10 +1,8 @@
 /* cmd_history.c - huddle history: a rep's or a team's scorecards across
  * saved runs, or what runs were saved. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "db.h"
@@ -102,33 +100,16 @@ static void write_history(const history_opts *o, const hd_history *h, const char
 		hd_history_table(h, db_path, color, out);
 }
 
-/* To standard output, or to --output through a temporary file renamed
- * into place, so that a failed write never leaves half a file. */
+/* To standard output or --output (hd_output: a failed write never leaves
+ * half a file). */
 static int output(const history_opts *o, const hd_history *h, const char *db_path, hd_err *err)
 {
-	if (!o->output) {
-		write_history(o, h, db_path, isatty(1) && !getenv("NO_COLOR"), stdout);
-		if (fflush(stdout) || ferror(stdout))
-			return hd_err_set(err, HD_EIO, "writing the history to standard output failed");
-		return 0;
-	}
-	size_t n = strlen(o->output) + 32;
-	char *tmp = hd_xmalloc(n);
-	snprintf(tmp, n, "%s.tmp%ld", o->output, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	int rc = 0;
-	if (!f) {
-		rc = hd_err_set(err, HD_EIO, "%s: cannot write here; check the folder exists and is writable",
-				o->output);
-	} else {
-		write_history(o, h, db_path, 0, f);
-		if ((ferror(f) | fclose(f)) || rename(tmp, o->output))
-			rc = hd_err_set(err, HD_EIO, "%s: writing failed (%s)", o->output, strerror(errno));
-		if (rc)
-			remove(tmp);
-	}
-	free(tmp);
-	return rc;
+	hd_output out;
+	int rc = hd_output_open(&out, o->output, err);
+	if (rc)
+		return rc;
+	write_history(o, h, db_path, out.color, out.f);
+	return hd_output_close(&out, 0, err);
 }
 
 static int run(int argc, char **argv, hd_err *err)

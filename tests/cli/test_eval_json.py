@@ -263,6 +263,31 @@ class EvalJson(hcli.HuddleTestCase):
         self.assertEqual([c["name"] for c in doc["reps"]], ["Ana", "Ben", "Cara", "Eve", "Dev", "Gil"])
         self.assertEqual(sorted(os.listdir("out")), ["report.json"], "no temporary file left behind")
 
+    def test_output_to_a_fifo_or_device_is_written_in_place_not_replaced(self):
+        # A report is written beside a regular file and renamed over it;
+        # renaming over /dev/null or a FIFO would put a file in its place
+        # (it once did, for /dev/null).  Every command with --output.
+        import stat
+        import threading
+        commands = [
+            ["eval", "--format", "json", *PERIOD, "--no-save"],
+            ["history", "--format", "json"],
+            ["compare", "--rules", "myrules", "--format", "json", *PERIOD],
+            ["backtest", "--periods", "2026-Q3", "--format", "json"],
+        ]
+        for args in commands:
+            with self.subTest(command=args[0]):
+                fifo = "report-%s.fifo" % args[0]
+                os.mkfifo(fifo)
+                got = []
+                reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+                reader.start()
+                self.ok(args[0], "--config", self.cfg, "--db", self.db, *args[1:], "--output", fifo)
+                reader.join(30)
+                self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO was replaced by a file")
+                json.loads(got[0])
+                self.assertEqual([f for f in os.listdir(".") if ".tmp" in f], [], "no temporary file left")
+
     def test_output_into_a_missing_folder_is_an_io_error_naming_the_file(self):
         r = self.fails(4, "eval", "--config", self.cfg, "--db", self.db, "--format", "json", *PERIOD,
                        "--no-save", "--output", "nope/report.json")
