@@ -211,6 +211,52 @@ static size_t format_int(int64_t v, char *buf)
 	return len;
 }
 
+/* v as the decimal with the fewest places (up to 6) that reads back as
+ * v, in buf (>= 32 bytes); 0 if there is none (at that density no two
+ * such decimals read back as the same double).  m / 10^k is correctly
+ * rounded like strtod of the same digits, so the check is exact.  Only
+ * for 1e-4 <= |v| < 1e9, where %.15g writes the same digits without an
+ * exponent: the result is what that would write. */
+static int format_short_decimal(double v, char *buf)
+{
+	static const double p10[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6 };
+	double a = fabs(v);
+	if (!(a >= 1e-4 && a < 1e9))
+		return 0;
+	for (int k = 1; k <= 6; k++) {
+		double m = a * p10[k];
+		if (m != trunc(m) || m / p10[k] != a)
+			continue;
+		char digits[24];
+		int nd = (int)format_int((int64_t)m, digits), len = 0;
+		/* a * 10^k may round to a whole number one place later than
+		 * needed: 9607.26169 shows up at k = 6 as ...1690. */
+		while (digits[nd - 1] == '0') {
+			nd--;
+			k--;
+		}
+		if (v < 0)
+			buf[len++] = '-';
+		if (nd <= k) {
+			buf[len++] = '0';
+			buf[len++] = '.';
+			for (int z = nd; z < k; z++)
+				buf[len++] = '0';
+			memcpy(buf + len, digits, (size_t)nd);
+			len += nd;
+		} else {
+			memcpy(buf + len, digits, (size_t)(nd - k));
+			len += nd - k;
+			buf[len++] = '.';
+			memcpy(buf + len, digits + nd - k, (size_t)k);
+			len += k;
+		}
+		buf[len] = 0;
+		return 1;
+	}
+	return 0;
+}
+
 void hd_json_format_number(double v, char *buf, size_t n)
 {
 	if (v == 0) {
@@ -219,12 +265,14 @@ void hd_json_format_number(double v, char *buf, size_t n)
 	}
 	/* Whole numbers below 10^15 are what %.15g writes them as, digits
 	 * only, and the most common in a scorecard (weights, counts, 0 and
-	 * 1); the rest need the shortest of 15 to 17 significant digits
-	 * that reads back the same. */
+	 * 1); next come short decimals (0.5, 71.25); the rest need the
+	 * shortest of 15 to 17 significant digits that reads back the same. */
 	if (fabs(v) < 1e15 && v == trunc(v) && n >= 21) {
 		format_int((int64_t)v, buf);
 		return;
 	}
+	if (n >= 32 && format_short_decimal(v, buf))
+		return;
 	for (int prec = 15; prec <= 17; prec++) {
 		snprintf(buf, n, "%.*g", prec, v);
 		if (strtod(buf, NULL) == v)

@@ -395,6 +395,56 @@ static void documents_larger_than_the_buffer_come_out_whole(void **state)
 	free(longs);
 }
 
+/* What the writer must produce for every number: the shortest of %.15g,
+ * %.16g and %.17g that reads back the same (its fast paths only save
+ * the work). */
+static void reference(double v, char *buf, size_t n)
+{
+	if (v == 0) {
+		snprintf(buf, n, "0");
+		return;
+	}
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, n, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+}
+
+static void fast_paths_write_what_the_reference_writes(void **state)
+{
+	(void)state;
+	static const double scale[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7 };
+	uint64_t x = 88172645463325252ULL; /* xorshift64: the same values every run */
+	for (int i = 0; i < 400000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		double v;
+		switch (i % 4) {
+		case 0: /* short decimals, as rules often make them */
+			v = (double)(int64_t)(x % 2000000001 - 1000000000) / scale[(x >> 40) % 8];
+			break;
+		case 1: /* ratios */
+			v = (double)(x % 100000) / (double)((x >> 20) % 997 + 1);
+			break;
+		case 2: /* any finite double */
+			memcpy(&v, &x, sizeof v);
+			if (!isfinite(v))
+				continue;
+			break;
+		default: /* near the edges of the fast paths */
+			v = ((x & 1) ? 1e-4 : 1e9) * (1 + (double)((x >> 8) % 1000 - 500) / 1e6);
+			break;
+		}
+		char want[40], got[40];
+		reference(v, want, sizeof want);
+		hd_json_format_number(v, got, sizeof got);
+		if (strcmp(want, got))
+			fail_msg("%a: expected %s, got %s", v, want, got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -406,6 +456,7 @@ int main(void)
 	    cmocka_unit_test(non_finite_numbers_are_written_as_null),
 	    cmocka_unit_test(integers_are_exact_to_64_bits),
 	    cmocka_unit_test(documents_larger_than_the_buffer_come_out_whole),
+	    cmocka_unit_test(fast_paths_write_what_the_reference_writes),
 	    cmocka_unit_test(strings_escape_quotes_and_backslashes),
 	    cmocka_unit_test(control_characters_are_escaped),
 	    cmocka_unit_test(utf8_text_passes_through_untouched),
