@@ -48,3 +48,17 @@ void hd_arena_free(hd_arena *a)
 	a->head = NULL;
 	a->used = a->cap = 0;
 }
+
+void hd_arena_reset(hd_arena *a)
+{
+	if (!a->head)
+		return;
+	hd_arena_block *keep = a->head;
+	a->head = keep->next;
+	size_t cap = a->cap;
+	hd_arena_free(a);
+	keep->next = NULL;
+	a->head = keep;
+	a->cap = cap;
+	a->used = 0;
+}

@@ -16,7 +16,9 @@
  * NULL, is told the fraction done now and then. */
 int hd_eval_run(hd_engine *e, hd_result *res, void (*progress)(void *, double), void *ud, hd_err *err);
 
-/* Called with each scorecard as soon as it is complete. */
+/* Called with each scorecard as soon as it is complete.  hd_eval_range
+ * never reads a card again, so a sink that has copied it may reset the
+ * result's arena (the worker does). */
 typedef void (*hd_card_sink)(void *ud, const hd_scorecard *card);
 
 /* The steps of hd_eval_run, for the worker: sizes res for the engine's

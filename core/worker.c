@@ -243,6 +243,7 @@ static int decode(const hd_engine *e, hd_result *res, const unsigned char *p, si
 
 typedef struct child_sink {
 	const hd_engine *e;
+	hd_result *res;
 	int fd;
 	buf b;
 	double flushed; /* hd_now() of the last write */
@@ -273,6 +274,10 @@ static void send_card(void *ud, const hd_scorecard *card)
 {
 	child_sink *cs = ud;
 	encode(cs->e, card, &cs->b);
+	/* The card is in the frame now and the worker never reads it again:
+	 * its memory holds the next one, so a worker stays small and does
+	 * not fault in fresh pages for every card of a million. */
+	hd_arena_reset(&cs->res->arena);
 	if (cs->b.len >= BATCH_BYTES || hd_now() - cs->flushed >= FLUSH_S)
 		flush_cards(cs);
 }
@@ -292,7 +297,7 @@ static void child(hd_engine *e, hd_result *res, hd_watch *w, int fd, int kind, i
 		e->db = ro;
 	else if (rc != HD_EINPUT) /* HD_EINPUT: in memory, the fork's own copy */
 		_exit(4);
-	child_sink cs = { e, fd, { 0 }, hd_now() };
+	child_sink cs = { e, res, fd, { 0 }, hd_now() };
 	hd_eval_range(e, res, (hd_kind)kind, index, send_card, &cs);
 	flush_cards(&cs);
 	_exit(0);
