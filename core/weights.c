@@ -80,16 +80,17 @@ void hd_lint_weights(const hd_rules *r, const hd_config *c, hd_lint *out)
 		if (!n)
 			continue;
 		/* Where to look: the config line that changed a weight of this kind,
-		 * else the first score of the kind. */
-		const hd_rule *first = NULL, *largest = NULL;
+		 * else the last score of the kind with a weight, most likely the
+		 * latest addition (a manager's rules load after the defaults). */
+		const hd_rule *last = NULL, *largest = NULL;
 		const hd_weight *changed = NULL;
 		char where[300], changes[600] = "";
 		for (int i = 0; i < r->nrules; i++) {
 			const hd_rule *ru = &r->rules[i];
 			if (ru->type != HD_SCORE || ru->kind != (hd_kind)k || ru->disabled)
 				continue;
-			if (!first)
-				first = ru;
+			if (ru->weight > 0 || !last)
+				last = ru;
 			if (!largest || ru->weight > largest->weight)
 				largest = ru;
 			const hd_weight *w = set_by(c, ru);
@@ -104,7 +105,7 @@ void hd_lint_weights(const hd_rules *r, const hd_config *c, hd_lint *out)
 		if (changed)
 			snprintf(where, sizeof where, "%s:%d", c->path, changed->line);
 		else
-			snprintf(where, sizeof where, "%s", first->where);
+			snprintf(where, sizeof where, "%s", last->where);
 		char why[700] = "";
 		if (changes[0])
 			snprintf(why, sizeof why, "; rules.weights changed %s", changes);

@@ -372,14 +372,14 @@ class Check(hcli.HuddleTestCase):
         self.assertIn("1 warning", r.err)
         self.assertNotIn("ok:", r.out)
 
-    def test_weights_in_the_rule_files_that_miss_100_point_at_the_first_score(self):
+    def test_weights_in_the_rule_files_that_miss_100_point_at_the_last_weighted_score(self):
         self.write("mine/a.lua", OWN_METRICS + WEIGHTED.replace("weight = 70", "weight = 75"))
         self.write("huddle.cfg", 'scripts = [ "mine" ];\nrules = { disabled = [ "off" ]; };\n')
         r = self.check()
         self.assertEqual(r.out.splitlines()[0],
                          "mine/a.lua:%d: warning: rep score weights add up to 95, not 100: each score counts as "
                          "its share of 95, so won_score's 75 is 78.9%% of the score, not 75.0%%"
-                         % line_of(OWN_METRICS + WEIGHTED, 'score "won_score"'))
+                         % line_of(OWN_METRICS + WEIGHTED, 'score "calls_score"'))
 
     def test_weights_of_every_score_zero_warn_that_nobody_gets_a_score(self):
         self.write("mine/a.lua", OWN_METRICS + 'score "z" { weight = 0, doc = "z", fn = function() return 1 end }\n')
