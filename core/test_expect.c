@@ -10,34 +10,104 @@
 
 #define MAX_DEPTH 32 /* of nested tables compared; deeper ones compare by identity */
 
-const char *hd_texpect_describe(lua_State *L, int idx)
+#define MAX_SHOWN 160 /* characters of a table shown in a failure */
+
+static void put(char *buf, size_t n, const char *s)
 {
-	idx = lua_absindex(L, idx);
+	size_t len = strlen(buf);
+	snprintf(buf + len, n - len, "%s", s);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Appends a description of the value at idx (absolute) to buf: numbers
+ * in their shortest exact form, strings quoted, tables as Lua would write
+ * them (array items in order, then fields by name), cut short when long. */
+static void describe_into(lua_State *L, int idx, char *buf, size_t n, int depth)
+{
+	char tmp[64];
 	switch (lua_type(L, idx)) {
 	case LUA_TNIL:
-		return lua_pushliteral(L, "nil");
+		put(buf, n, "nil");
+		return;
 	case LUA_TBOOLEAN:
-		return lua_pushstring(L, lua_toboolean(L, idx) ? "true" : "false");
+		put(buf, n, lua_toboolean(L, idx) ? "true" : "false");
+		return;
 	case LUA_TSTRING:
-		return lua_pushfstring(L, "\"%s\"", lua_tostring(L, idx));
-	case LUA_TNUMBER: {
-		if (lua_isinteger(L, idx))
-			return lua_pushfstring(L, "%I", lua_tointeger(L, idx));
-		/* The shortest form that reads back as the same number. */
-		char buf[64];
-		double v = lua_tonumber(L, idx);
-		for (int digits = 15; digits <= 17; digits++) {
-			snprintf(buf, sizeof buf, "%.*g", digits, v);
-			if (strtod(buf, NULL) == v)
-				break;
+		put(buf, n, "\"");
+		put(buf, n, lua_tostring(L, idx));
+		put(buf, n, "\"");
+		return;
+	case LUA_TNUMBER:
+		if (lua_isinteger(L, idx)) {
+			snprintf(tmp, sizeof tmp, "%lld", (long long)lua_tointeger(L, idx));
+		} else {
+			double v = lua_tonumber(L, idx);
+			for (int digits = 15; digits <= 17;
+			     digits++) { /* the shortest that reads back the same */
+				snprintf(tmp, sizeof tmp, "%.*g", digits, v);
+				if (strtod(tmp, NULL) == v)
+					break;
+			}
 		}
-		return lua_pushstring(L, buf);
-	}
+		put(buf, n, tmp);
+		return;
 	case LUA_TTABLE:
-		return lua_pushliteral(L, "a table");
+		break;
 	default:
-		return lua_pushstring(L, luaL_typename(L, idx));
+		put(buf, n, luaL_typename(L, idx));
+		return;
 	}
+	if (depth >= 3) {
+		put(buf, n, "{...}");
+		return;
+	}
+	lua_Integer items = 0;
+	while (lua_rawgeti(L, idx, items + 1) != LUA_TNIL)
+		items++;
+	lua_pop(L, 1);
+	const char *names[32];
+	int nnames = 0, others = 0;
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) == LUA_TSTRING && nnames < 32)
+			names[nnames++] = lua_tostring(L, -1); /* the table holds the key */
+		else if (!(lua_isinteger(L, -1) && lua_tointeger(L, -1) >= 1 &&
+		           lua_tointeger(L, -1) <= items))
+			others++;
+	}
+	qsort(names, (size_t)nnames, sizeof *names, by_name);
+	put(buf, n, items || nnames || others ? "{ " : "{}");
+	int cut = others > 0;
+	for (lua_Integer i = 1; i <= items && !(cut |= strlen(buf) >= MAX_SHOWN); i++) {
+		lua_rawgeti(L, idx, i);
+		describe_into(L, lua_gettop(L), buf, n, depth + 1);
+		lua_pop(L, 1);
+		put(buf, n, i < items || nnames || others ? ", " : "");
+	}
+	for (int i = 0; i < nnames && !(cut |= strlen(buf) >= MAX_SHOWN); i++) {
+		put(buf, n, names[i]);
+		put(buf, n, " = ");
+		lua_getfield(L, idx, names[i]);
+		describe_into(L, lua_gettop(L), buf, n, depth + 1);
+		lua_pop(L, 1);
+		put(buf, n, i + 1 < nnames || others ? ", " : "");
+	}
+	if (cut)
+		put(buf, n, "...");
+	if (items || nnames || others)
+		put(buf, n, " }");
+}
+
+const char *hd_texpect_describe(lua_State *L, int idx)
+{
+	char buf[2048] = "";
+	describe_into(L, lua_absindex(L, idx), buf, sizeof buf, 0);
+	return lua_pushstring(L, buf);
 }
 
 /* Pushes ", called from FILE:LINE" when the failing expectation ran in a

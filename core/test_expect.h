@@ -21,7 +21,7 @@ void hd_texpect_install(lua_State *L);
 int hd_texpect_fail(lua_State *L, const char *fmt, ...);
 
 /* Pushes a short description of the value at idx: nil, true, 12, 0.5,
- * "text", a table. */
+ * "text", { 1, 2, name = "Ana" }. */
 const char *hd_texpect_describe(lua_State *L, int idx);
 
 #endif

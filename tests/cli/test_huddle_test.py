@@ -138,6 +138,7 @@ test("missing key", function() expect_eq({ a = 1 }, { a = 1, b = false }) end) -
 test("helper", function()
   check_value({ value = 0.5 }, 1) -- CALLS HELPER
 end)
+test("shown whole", function() expect_eq(nil, { 1, "two", { x = 3 }, b = true, a = 0.5 }) end) -- WHOLE
 test("equal tables pass", function() expect_eq({ 1, { a = "b" } }, { 1, { a = "b" } }) end)
 '''
 
@@ -331,8 +332,11 @@ class HuddleTest(hcli.HuddleTestCase):
             "FAIL helper", at("HELPER") + "expect_near, called from f_test.lua:%d" % line_of(FAILURES, "CALLS HELPER"),
             "       expected 1, within 1e-09",
             "            got 0.5 (off by 0.5)",
+            "FAIL shown whole", at("WHOLE") + "expect_eq",
+            "       expected { 1, \"two\", { x = 3 }, a = 0.5, b = true }",
+            "            got nil",
             "ok   equal tables pass",
-            "1 passed, 8 failed",
+            "1 passed, 9 failed",
         ])
 
     def test_filter_runs_only_the_tests_whose_name_contains_it(self):
@@ -343,7 +347,7 @@ class HuddleTest(hcli.HuddleTestCase):
         self.assertEqual(r.out.splitlines(), [
             "ok   equal tables pass",
             "ok   metric values as plain tables",
-            "10 tests left out by --filter",
+            "11 tests left out by --filter",
             "2 passed, 0 failed",
         ])
         r = self.fails(1, "test", "--filter", "near", "--filter", "Lua metric", "f_test.lua", "tables_test.lua")
