@@ -242,9 +242,11 @@ static int fn_info_get(lua_State *L, int ref, fn_info *fi)
 
 /* Finds the function of fi among the tokens: the `function` keyword on
  * its first line with fi's parameters, to the `end` that closes it on its
- * last line.  [*from, *to) is then its body. */
+ * last line.  [*from, *to) is then its body.  -1 when there is no such
+ * function, or more than one. */
 static int locate(const hd_tokens *tk, const fn_info *fi, int *from, int *to)
 {
+	int found = 0;
 	for (int k = 0; k < tk->n && tk->v[k].line <= fi->first; k++) {
 		if (tk->v[k].line < fi->first || !same(&tk->v[k], "function"))
 			continue;
@@ -280,9 +282,10 @@ static int locate(const hd_tokens *tk, const fn_info *fi, int *from, int *to)
 			continue;
 		*from = body;
 		*to = i;
-		return 0;
+		found++;
 	}
-	return -1;
+	/* Two such functions on the same lines: which one ran is not known. */
+	return found == 1 ? 0 : -1;
 }
 
 /* Whether the body declares `name` again: a local, a loop variable or a
@@ -622,6 +625,8 @@ static void collect_params(scan *s, const source *src)
 			const hd_token *name = &tk->v[call + 1];
 			int dflt = call + 2 < tk->n && hd_tk_is(&tk->v[call + 2], ",");
 			add_use(s, src->name, name->line, name->s, name->n, 0, dflt);
+		} else if (call < tk->n && tk->v[call].type == HD_TK_STRING) { /* huddle.param "x" */
+			add_use(s, src->name, tk->v[call].line, tk->v[call].s, tk->v[call].n, 0, 0);
 		} else if (!(i > 0 && hd_tk_is(&tk->v[i - 1], "=")) &&
 		           !(i > 0 && hd_tk_is(&tk->v[i - 1], ","))) {
 			s->dynamic = 1; /* called with a computed name, or handed on */

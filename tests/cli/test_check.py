@@ -116,6 +116,7 @@ recognize "shadowed" {
     return m.wonn == 1
   end,
 }
+score "one_line_a" { weight = 0, doc = "a", fn = function(rep, m) return m.wonn end } score "one_line_b" { weight = 0, doc = "b", fn = function(rep, m) return m.won end }
 recognize "other_view_name" {
   doc = "The view may have any name",
   when = function(rep, metrics) return metrics.calls > 1 and rep.m == nil end,
@@ -131,7 +132,8 @@ score "p" {
     local target = huddle.param("target", 10) -- DEFAULTED
     local ceiling = huddle.param("ceiling") -- NO DEFAULT
     local cap = param("cap") -- ALIASED
-    return floor + target + ceiling + cap
+    local short = huddle.param "short_form" -- STRING CALL
+    return floor + target + ceiling + cap + short
   end,
 }
 metric "sprint" {
@@ -445,6 +447,15 @@ class Check(hcli.HuddleTestCase):
         self.assertEqual(r.rc, 0, repr(r))
         self.assertNotIn("unknown", r.out)
 
+    def test_a_function_shared_by_rules_is_reported_once(self):
+        self.write("mine/a.lua", OWN_METRICS)
+        self.write("mine/b.lua", 'local function shared(rep, m) return m.calsl end\n'
+                   'recognize "r1" { doc = "x", when = shared }\nrecognize "r2" { doc = "y", when = shared }\n')
+        self.write("huddle.cfg", 'scripts = [ "mine" ];\n')
+        r = self.check()
+        self.assertEqual(r.out.splitlines(), [
+            "mine/b.lua:1: recognition 'r1': unknown metric 'calsl' in m.calsl (did you mean 'calls'?)"])
+
     def test_a_disabled_rule_is_not_scanned(self):
         self.write("mine/a.lua", OWN_METRICS)
         self.write("mine/b.lua", TYPOS)
@@ -468,6 +479,8 @@ class Check(hcli.HuddleTestCase):
             "and huddle.param(\"ceiling\") gives no default, so it reads nil",
             at("ALIASED") + "param 'cap' has no value: rules.params in huddle.cfg does not set it, "
             "and huddle.param(\"cap\") gives no default, so it reads nil",
+            at("STRING CALL") + "param 'short_form' has no value: rules.params in huddle.cfg does not set it, "
+            "and huddle.param(\"short_form\") gives no default, so it reads nil",
             at(":param_sprint_days") + "param 'sprint_days' has no value: rules.params in huddle.cfg does not "
             "set it, so :param_sprint_days is NULL in the query",
             "huddle.cfg:6: warning: rules.params sets 'sprint_dayz', which no rule reads "
