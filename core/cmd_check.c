@@ -152,7 +152,7 @@ static int run(int argc, char **argv, hd_err *err)
 				list(&e.rules);
 			if (do_list && (pm || pf))
 				list_plugins(&e.rules);
-			hd_weights_print(&e.rules, &cli.cfg, stdout);
+			/* The summary first: scripts read the first line. */
 			if (lint.warnings && strict) {
 				rc = hd_err_set(err, HD_EFAIL, "%d warning%s, and --strict", lint.warnings,
 						lint.warnings == 1 ? "" : "s");
@@ -163,6 +163,7 @@ static int run(int argc, char **argv, hd_err *err)
 					printf("plugins add %d metric%s and %d function%s\n", pm, pm == 1 ? "" : "s",
 					       pf, pf == 1 ? "" : "s");
 			}
+			hd_weights_print(&e.rules, &cli.cfg, stdout);
 		}
 		hd_lint_free(&lint);
 	}

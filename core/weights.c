@@ -51,7 +51,7 @@ void hd_weights_print(const hd_rules *r, const hd_config *c, FILE *out)
 		double t = total(r, (hd_kind)k, &n, &all);
 		if (!all)
 			continue;
-		fprintf(out, "%s score weights (total %g):\n", kinds[k], t);
+		fprintf(out, "\n%s score weights (total %g):\n", kinds[k], t);
 		for (int i = 0; i < r->nrules; i++) {
 			const hd_rule *ru = &r->rules[i];
 			if (ru->type != HD_SCORE || ru->kind != (hd_kind)k)

@@ -346,15 +346,17 @@ class Check(hcli.HuddleTestCase):
         r = self.check()
         self.assertEqual(r.rc, 0, repr(r))
         self.assertEqual([l for l in r.out.splitlines() if not l.startswith("plugins add")], [
+            "ok: 1 rule files, 4 metrics, 6 rules",
+            "",
             "rep score weights (total 100):",
             "  won_score                          70   70.0%",
             "  calls_score                        30   30.0%  rules.weights (huddle.cfg:3); the rule says 20",
             "  off                                50       -  disabled in the config",
             "  shown                               0    0.0%",
+            "",
             "team score weights (total 1):",
             "  team_won                          0.6   60.0%",
             "  team_calls                        0.4   40.0%",
-            "ok: 1 rule files, 4 metrics, 6 rules",
         ])
 
     def test_weights_that_miss_a_round_total_warn_and_name_the_config_line_that_changed_them(self):
