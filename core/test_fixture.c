@@ -342,13 +342,15 @@ static int load_reps(lua_State *L, int list, sqlite3 *db, char *msg, size_t n)
 int hd_tfix_load(lua_State *L, int spec, sqlite3 *db, char *msg, size_t n)
 {
 	int rc = 0, top = lua_gettop(L);
-	int subjects = lua_getfield(L, spec, "reps") != LUA_TNIL;
-	subjects |= lua_getfield(L, spec, "teams") != LUA_TNIL;
+	int reps = lua_getfield(L, spec, "reps") != LUA_TNIL;
+	int teams = lua_getfield(L, spec, "teams") != LUA_TNIL;
 	int data = lua_getfield(L, spec, "data") == LUA_TTABLE ? lua_gettop(L) : 0;
-	if (subjects && data) {
-		int rows = lua_getfield(L, data, "reps") != LUA_TNIL;
-		rows |= lua_getfield(L, data, "teams") != LUA_TNIL;
-		if (rows) {
+	/* Subjects go in first, then rows: rows of reps may join teams given
+	 * as subjects, but reps given as subjects make the teams they name. */
+	if (data) {
+		int rep_rows = lua_getfield(L, data, "reps") != LUA_TNIL;
+		int team_rows = lua_getfield(L, data, "teams") != LUA_TNIL;
+		if ((reps && rep_rows) || ((reps || teams) && team_rows)) {
 			lua_settop(L, top);
 			return fail(msg, n,
 			            "give reps and teams either as subjects (reps = {...}) or as rows "

@@ -119,6 +119,17 @@ test("values and rows mix", function()
   expect_eq(component(rep(r, 7), "attain").value, 0.25)
   expect_eq(recognized(rep(r, 7), "closer").message, "Zoe won 250")
 end)
+
+test("teams as subjects, their reps as rows", function()
+  local r = eval {
+    period = "2026-Q3",
+    teams = { { id = 5, name = "West", metrics = { target = 1000 } } },
+    data = { reps = { { id = 1, name = "Ana", team_id = 5 } },
+             deals = { { id = 1, rep_id = 1, amount = 900, stage = "won", kind = "base",
+                         created_on = "2026-07-01", closed_on = "2026-07-02" } } },
+  }
+  expect_eq(component(team(r, "West"), "team_attain").value, 0.9)
+end)
 '''
 
 # Each fails in one way; the exact report of each is checked below.
@@ -262,7 +273,8 @@ class HuddleTest(hcli.HuddleTestCase):
             "ok   metric values as plain tables",
             "ok   a Lua metric given a value keeps it",
             "ok   values and rows mix",
-            "3 passed, 0 failed",
+            "ok   teams as subjects, their reps as rows",
+            "4 passed, 0 failed",
         ])
 
     def test_the_values_really_come_from_the_tables(self):
@@ -273,7 +285,7 @@ class HuddleTest(hcli.HuddleTestCase):
                    .replace("prev = { won = 300 }", "prev = { won = 350 }"))
         r = self.fails(1, "test", "tables_test.lua")
         self.assertIn("       expected 0.6\n            got 0.7", r.out)
-        self.assertEqual(self.last_line(r), "2 passed, 1 failed")
+        self.assertEqual(self.last_line(r), "3 passed, 1 failed")
 
     def test_mistakes_in_a_table_fixture_name_the_entry_and_what_to_write(self):
         self.my_rules()
@@ -347,7 +359,7 @@ class HuddleTest(hcli.HuddleTestCase):
         self.assertEqual(r.out.splitlines(), [
             "ok   equal tables pass",
             "ok   metric values as plain tables",
-            "11 tests left out by --filter",
+            "12 tests left out by --filter",
             "2 passed, 0 failed",
         ])
         r = self.fails(1, "test", "--filter", "near", "--filter", "Lua metric", "f_test.lua", "tables_test.lua")
