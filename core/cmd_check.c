@@ -6,19 +6,28 @@
 #include "cli.h"
 #include "db.h"
 #include "engine.h"
+#include "lint.h"
 #include "plugin.h"
 
 static int run(int argc, char **argv, hd_err *err);
 
 const hd_command hd_cmd_check = {
 	"check", "load and validate the rules without evaluating them",
-	"usage: huddle check [--list] [--rules PATH]...\n\n"
-	"Loads the configured rules and every --rules PATH and reports each problem as\n"
-	"file:line: message: Lua syntax, duplicate names, unknown or mistyped fields, and\n"
-	"metric SQL that does not prepare against the schema. Exits 3 if there is any.\n\n"
+	"usage: huddle check [--list] [--strict] [--rules PATH]...\n\n"
+	"Loads the configured rules and every --rules PATH without evaluating them and\n"
+	"reports each problem as file:line: message. Errors: Lua syntax, duplicate\n"
+	"names, unknown or mistyped fields, metric SQL that does not prepare against the\n"
+	"schema, and metric names written in rule code (m.NAME, m.prev.NAME,\n"
+	"m.members.NAME, team:sum(\"NAME\"), ${NAME} in a message) that name no metric\n"
+	"or one of the wrong kind. Warnings: a param read without a default and not set\n"
+	"in rules.params (or set and read nowhere), score weights that add up to nearly\n"
+	"but not quite 100 (or 1), a rule with no doc line. Then the effective weights:\n"
+	"each score's weight after rules.weights and its share of the total.\n\n"
 	"  --list        list every rule and metric with its doc line, and what\n"
 	"                plugins add: metrics and functions (huddle.PLUGIN.NAME)\n"
-	"  --rules PATH  also load this rule file or folder\n",
+	"  --strict      exit 1 when there are warnings\n"
+	"  --rules PATH  also load this rule file or folder\n\n"
+	"Exit status: 0 no errors; 1 warnings with --strict; 2 usage error; 3 errors.\n",
 	run
 };
 
@@ -85,14 +94,17 @@ static int run(int argc, char **argv, hd_err *err)
 {
 	static const struct option opts[] = { HD_COMMON_OPTIONS,
 					      { "list", no_argument, NULL, 'l' },
+					      { "strict", no_argument, NULL, 's' },
 					      { "rules", required_argument, NULL, 'R' },
 					      { NULL, 0, NULL, 0 } };
 	hd_cli cli = { .cmd = &hd_cmd_check };
 	hd_strv extra = { 0 };
-	int opt, rc, do_list = 0;
+	int opt, rc, do_list = 0, strict = 0;
 	while ((opt = hd_cli_getopt(&cli, argc, argv, opts, err)) > 0) {
 		if (opt == 'l')
 			do_list = 1;
+		else if (opt == 's')
+			strict = 1;
 		else if (opt == 'R')
 			hd_strv_push(&extra, optarg);
 	}
@@ -117,17 +129,22 @@ static int run(int argc, char **argv, hd_err *err)
 		goto out;
 	rc = hd_engine_open(&e, &cli.cfg, cli.db, &extra, err);
 	if (!rc || rc == HD_EINPUT) {
-		int bad = rc == HD_EINPUT;
-		if (!bad)
-			bad = hd_metrics_check(&e) != 0;
+		/* What the code says is only worth reading when every file loaded:
+		 * a metric of a file that failed would look unknown. */
+		int loaded = !rc;
+		hd_lint lint = { 0 };
+		if (loaded) {
+			hd_metrics_check(&e);
+			hd_lint_rules(&e, &lint);
+			hd_lint_weights(&e.rules, &cli.cfg, &lint);
+		}
+		hd_lint_docs(&e.rules, &lint);
 		hd_rules_print_problems(&e.rules, stdout);
-		for (int i = 0; i < e.rules.nrules; i++)
-			if (!e.rules.rules[i].doc)
-				printf("%s: warning: %s '%s' has no doc line\n", e.rules.rules[i].where,
-				       hd_rule_type_name(e.rules.rules[i].type), e.rules.rules[i].name);
-		if (bad) {
-			rc = hd_err_set(err, HD_EINPUT, "%d problem%s", e.rules.problems.n,
-					e.rules.problems.n == 1 ? "" : "s");
+		hd_lint_print(&lint, &e.rules, stdout);
+		int errors = e.rules.problems.n + lint.errors;
+		if (errors) {
+			rc = hd_err_set(err, HD_EINPUT, "%d error%s%s", errors, errors == 1 ? "" : "s",
+					loaded ? "" : " (the rules did not all load: fix these first)");
 		} else {
 			int pm, pf;
 			count_plugins(&e.rules, &pm, &pf);
@@ -135,12 +152,20 @@ static int run(int argc, char **argv, hd_err *err)
 				list(&e.rules);
 			if (do_list && (pm || pf))
 				list_plugins(&e.rules);
-			printf("ok: %d rule files, %d metrics, %d rules\n", e.rules.files.n, e.rules.nmetrics - pm,
-			       e.rules.nrules);
-			if (pm || pf)
-				printf("plugins add %d metric%s and %d function%s\n", pm, pm == 1 ? "" : "s", pf,
-				       pf == 1 ? "" : "s");
+			/* The summary first: scripts read the first line. */
+			if (lint.warnings && strict) {
+				rc = hd_err_set(err, HD_EFAIL, "%d warning%s, and --strict", lint.warnings,
+						lint.warnings == 1 ? "" : "s");
+			} else {
+				printf("ok: %d rule files, %d metrics, %d rules\n", e.rules.files.n,
+				       e.rules.nmetrics - pm, e.rules.nrules);
+				if (pm || pf)
+					printf("plugins add %d metric%s and %d function%s\n", pm, pm == 1 ? "" : "s",
+					       pf, pf == 1 ? "" : "s");
+			}
+			hd_weights_print(&e.rules, &cli.cfg, stdout);
 		}
+		hd_lint_free(&lint);
 	}
 out:
 	hd_engine_close(&e);

@@ -16,7 +16,8 @@ const hd_command hd_cmd_explain = {
 	"REP is a rep id or exact name. Shows every component with its value, weight,\n"
 	"contribution to the score and the rule's own explanation, the metrics each rule\n"
 	"read with their values, and why each recognition and coaching trigger fired or\n"
-	"not. Nothing is saved.\n",
+	"not. Beside each metric read is its value one period earlier, as m.prev gives\n"
+	"it: \"won = 11000 (2026-Q2: 4000)\". Nothing is saved.\n",
 	run
 };
 
@@ -40,7 +41,86 @@ static int find_rep(const hd_subjects *s, const char *key, int *idx, hd_err *err
 	return 0;
 }
 
-static void print_reads(const hd_engine *e, const hd_explained *x)
+/* What a metric read by a rule was one period earlier: for a read of
+ * NAME in the run's period, what m.prev.NAME gives; for prev.NAME, the
+ * period before that. */
+typedef struct earlier {
+	int metric, ctx; /* the read, as the trace has it */
+	int known;	 /* 0: ctx + 1 is past HD_MAX_PERIODS */
+	double value;	 /* NaN for nil */
+	char failed[1400]; /* why it could not be computed, if it could not */
+} earlier;
+
+typedef struct earlier_job {
+	hd_engine *e;
+	earlier *x;
+	int subject;
+} earlier_job;
+
+/* Reads the metric in the period before the read's; run through
+ * hd_lua_call, since a metric read raises when it fails. */
+static int l_earlier(lua_State *L)
+{
+	earlier_job *j = lua_touserdata(L, 1);
+	j->x->value = hd_metric_get(j->e, j->x->metric, j->x->ctx + 1, j->subject);
+	return 0;
+}
+
+/* The earlier values of every metric the rep's rules read.
+ *
+ * They are read through the engine, as m.prev reads them: the SQL
+ * metrics once each, set-based, and the Lua ones for this rep only.
+ * Evaluating the whole previous period (as eval does for the html
+ * report) would run every rule for every subject again and still not
+ * give the earlier value of a metric the rules did not read back then;
+ * this is both cheaper and the number the rules themselves would see.
+ * It runs in this process under the sandbox's limits per read (a
+ * metric's own code is the rules', but no rule runs here). */
+static earlier *earlier_values(hd_engine *e, const hd_scorecard *c, int *n)
+{
+	earlier *xs = NULL;
+	*n = 0;
+	for (int i = 0; i < c->nexplained; i++)
+		for (int k = 0; k < c->explained[i].nreads; k++) {
+			const hd_read *r = &c->explained[i].reads[k];
+			int seen = 0;
+			for (int j = 0; j < *n && !seen; j++)
+				seen = xs[j].metric == r->metric && xs[j].ctx == r->ctx;
+			if (seen)
+				continue;
+			xs = hd_xrealloc(xs, sizeof *xs * (size_t)(*n + 1));
+			xs[*n] = (earlier){ .metric = r->metric, .ctx = r->ctx, .value = NAN };
+			(*n)++;
+		}
+	hd_lapi_set_current(e, HD_REP, c->index);
+	for (int i = 0; i < *n; i++) {
+		earlier *x = &xs[i];
+		if (x->ctx + 1 >= HD_MAX_PERIODS)
+			continue;
+		x->known = 1;
+		hd_engine_ctx(e, x->ctx + 1);
+		earlier_job j = { e, x, c->index };
+		hd_lua_error le;
+		lua_pushcfunction(e->lua.L, l_earlier);
+		lua_pushlightuserdata(e->lua.L, &j);
+		if (hd_lua_call(&e->lua, 1, 0, &le))
+			snprintf(x->failed, sizeof x->failed, "%s%s%s", le.where, le.where[0] ? ": " : "",
+				 le.message);
+	}
+	hd_lapi_set_current(e, HD_REP, -1);
+	return xs;
+}
+
+static void format_value(char *buf, size_t n, double v)
+{
+	if (isnan(v))
+		snprintf(buf, n, "nil");
+	else
+		snprintf(buf, n, "%.10g", v);
+}
+
+/* "reads: won = 11000 (2026-Q2: 4000), prev.won = 4000 (2026-Q1: 2500)" */
+static void print_reads(const hd_engine *e, const hd_explained *x, const earlier *xs, int nxs)
 {
 	if (!x || !x->nreads)
 		return;
@@ -48,14 +128,18 @@ static void print_reads(const hd_engine *e, const hd_explained *x)
 	for (int i = 0; i < x->nreads; i++) {
 		const hd_read *r = &x->reads[i];
 		char v[40];
-		if (isnan(r->value))
-			snprintf(v, sizeof v, "nil");
-		else
-			snprintf(v, sizeof v, "%.10g", r->value);
+		format_value(v, sizeof v, r->value);
 		printf("%s ", i ? "," : "");
 		for (int k = 0; k < r->ctx; k++)
 			printf("prev.");
 		printf("%s = %s", e->rules.metrics[r->metric].name, v);
+		for (int k = 0; k < nxs; k++) {
+			const earlier *p = &xs[k];
+			if (p->metric != r->metric || p->ctx != r->ctx || !p->known)
+				continue;
+			format_value(v, sizeof v, p->value);
+			printf(" (%s: %s)", e->ctx[r->ctx + 1].period.label, p->failed[0] ? "failed" : v);
+		}
 	}
 	printf("\n");
 }
@@ -68,7 +152,7 @@ static const hd_explained *explained(const hd_scorecard *c, const hd_rule *r)
 	return NULL;
 }
 
-static void show(const hd_engine *e, const hd_result *res, const hd_scorecard *c)
+static void show(const hd_engine *e, const hd_result *res, const hd_scorecard *c, const earlier *xs, int nxs)
 {
 	const hd_team_info *t = &e->subj.teams[c->team_index];
 	printf("%s (id %lld), team %s, %s as of %s\n", c->name, (long long)c->id, t->name, res->period.label,
@@ -92,7 +176,7 @@ static void show(const hd_engine *e, const hd_result *res, const hd_scorecard *c
 		else
 			printf("  %-30s %5g %8s %13s  %s\n", k->rule->name, k->rule->weight, "-", "not counted",
 			       "no value");
-		print_reads(e, explained(c, k->rule));
+		print_reads(e, explained(c, k->rule), xs, nxs);
 	}
 	const hd_rule_type types[] = { HD_RECOGNIZE, HD_COACH };
 	for (int ti = 0; ti < 2; ti++) {
@@ -117,13 +201,25 @@ static void show(const hd_engine *e, const hd_result *res, const hd_scorecard *c
 				       r->doc ? "" : "");
 			if (!r->disabled && r->doc)
 				printf("      %s\n", r->doc);
-			print_reads(e, x);
+			print_reads(e, x, xs, nxs);
 		}
 	}
 	if (c->nerrs) {
 		printf("\nrule errors\n");
 		for (int i = 0; i < c->nerrs; i++)
 			printf("  %s: %s: %s\n", c->errs[i].where, c->errs[i].rule, c->errs[i].message);
+	}
+	int header = 0;
+	for (int i = 0; i < nxs; i++) {
+		if (!xs[i].failed[0])
+			continue;
+		if (!header++)
+			printf("\nearlier values that could not be read\n");
+		printf("  ");
+		for (int k = 0; k <= xs[i].ctx; k++)
+			printf("prev.");
+		printf("%s (%s): %s\n", e->rules.metrics[xs[i].metric].name, e->ctx[xs[i].ctx + 1].period.label,
+		       xs[i].failed);
 	}
 }
 
@@ -171,7 +267,10 @@ static int run(int argc, char **argv, hd_err *err)
 	e.trace_subject = idx;
 	hd_result res;
 	if (!(rc = hd_eval_run(&e, &res, NULL, NULL, err))) {
-		show(&e, &res, &res.reps[idx]);
+		int nxs;
+		earlier *xs = earlier_values(&e, &res.reps[idx], &nxs);
+		show(&e, &res, &res.reps[idx], xs, nxs);
+		free(xs);
 		hd_result_free(&res);
 	}
 out:

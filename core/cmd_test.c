@@ -1,9 +1,9 @@
 /* cmd_test.c - huddle test FILE...: Lua rule tests (SPEC section 5.6).
  *
  * A test file runs in a sandboxed state of its own with test(), eval{}
- * and the expectations.  eval{} builds an in-memory database from the
- * fixture, runs a fresh engine over it and hands back the result in the
- * shape of the JSON output. */
+ * and the expectations (test_expect.c).  eval{} builds an in-memory
+ * database from the fixture (test_fixture.c), runs a fresh engine over it
+ * and hands back the result in the shape of the JSON output. */
 #include <lauxlib.h>
 #include <math.h>
 #include <stdarg.h>
@@ -14,135 +14,38 @@
 #include "cli.h"
 #include "db.h"
 #include "eval.h"
+#include "test_expect.h"
+#include "test_fixture.h"
 
 static int run(int argc, char **argv, hd_err *err);
 
 const hd_command hd_cmd_test = {
 	"test", "run Lua rule tests; ends with the line 'N passed, N failed'",
-	"usage: huddle test [--rules PATH]... FILE...\n\n"
+	"usage: huddle test [--filter TEXT]... [--rules PATH]... FILE...\n\n"
 	"Runs the tests in each Lua FILE against the loaded rules (the configured set\n"
 	"plus every --rules PATH). A test builds a small database from fixture tables,\n"
 	"evaluates a period and checks the result, which has the shape of the JSON\n"
-	"output. See docs/rules.md for test(), eval{}, rep(), component(), recognized(),\n"
+	"output; or gives reps and teams with the values of their metrics as plain Lua\n"
+	"tables. See docs/rules.md for test(), eval{}, rep(), component(), recognized(),\n"
 	"coached(), errored() and the expect_* functions.\n\n"
-	"Exit status: 0 all passed; 1 a test failed; 2 usage error.\n",
+	"  --filter TEXT  run only the tests whose name contains TEXT (given again: any)\n"
+	"  --rules PATH   also load this rule file or folder for every test\n\n"
+	"Exit status: 0 all passed; 1 a test failed; 2 usage error, or no test name\n"
+	"contains a --filter TEXT.\n",
 	run
 };
-
-/* Fixture tables in the schema's order, so foreign keys hold. */
-static const char *const tables[] = { "teams",	     "reps",	     "quotas",	      "team_targets",
-				      "deals",	     "activities",   "trainings",     "training_attendance",
-				      "insights",    "insight_uses", "assists",	      "cross_dept",
-				      "assessments", "strengths",    "action_plans",  "checkins",
-				      "coaching_sessions", "client_metrics", NULL };
 
 typedef struct runner {
 	const hd_config *cfg;
 	const hd_strv *extra;
-	const char *file; /* the test file being run */
-	int passed, failed;
+	const hd_strv *filters; /* run a test only if its name contains one */
+	const char *file;	/* the test file being run */
+	int passed, failed, left_out;
 } runner;
 
 static runner *runner_of(lua_State *L)
 {
 	return lua_touserdata(L, lua_upvalueindex(1));
-}
-
-/* Inserts the fixture rows of data (at index 1 of L's stack, a table). */
-static int load_fixture(lua_State *L, sqlite3 *db, int data, char *msg, size_t n)
-{
-	sqlite3_exec(db, "BEGIN; PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL);
-	lua_pushnil(L);
-	while (lua_next(L, data)) {
-		int known = 0;
-		const char *t = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
-		for (int i = 0; tables[i]; i++)
-			known |= !strcmp(tables[i], t);
-		lua_pop(L, 1);
-		if (!known) {
-			snprintf(msg, n, "data: no table '%s' in the schema", t);
-			lua_pop(L, 1);
-			goto fail;
-		}
-	}
-	for (int ti = 0; tables[ti]; ti++) {
-		if (lua_getfield(L, data, tables[ti]) != LUA_TTABLE) {
-			lua_pop(L, 1);
-			continue;
-		}
-		int rows = lua_gettop(L);
-		for (lua_Integer r = 1; lua_rawgeti(L, rows, r) == LUA_TTABLE; r++) {
-			int row = lua_gettop(L);
-			char sql[2048], vals[512];
-			int ncols = 0;
-			snprintf(sql, sizeof sql, "INSERT INTO %s (", tables[ti]);
-			vals[0] = 0;
-			lua_pushnil(L);
-			while (lua_next(L, row)) {
-				lua_pop(L, 1);
-				if (lua_type(L, -1) != LUA_TSTRING || strlen(sql) > sizeof sql - 128) {
-					snprintf(msg, n, "data.%s[%lld]: column names must be strings", tables[ti], (long long)r);
-					lua_pop(L, 3);
-					goto fail;
-				}
-				size_t len = strlen(sql);
-				snprintf(sql + len, sizeof sql - len, "%s\"%s\"", ncols ? ", " : "", lua_tostring(L, -1));
-				len = strlen(vals);
-				snprintf(vals + len, sizeof vals - len, "%s?", ncols ? ", " : "");
-				ncols++;
-			}
-			size_t len = strlen(sql);
-			if (ncols)
-				snprintf(sql + len, sizeof sql - len, ") VALUES (%s)", vals);
-			else
-				snprintf(sql, sizeof sql, "INSERT INTO %s DEFAULT VALUES", tables[ti]);
-			sqlite3_stmt *st;
-			if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-				snprintf(msg, n, "data.%s[%lld]: %s", tables[ti], (long long)r, sqlite3_errmsg(db));
-				lua_pop(L, 2);
-				goto fail;
-			}
-			int c = 0;
-			lua_pushnil(L);
-			while (lua_next(L, row)) {
-				c++;
-				switch (lua_type(L, -1)) {
-				case LUA_TNUMBER:
-					if (lua_isinteger(L, -1))
-						sqlite3_bind_int64(st, c, lua_tointeger(L, -1));
-					else
-						sqlite3_bind_double(st, c, lua_tonumber(L, -1));
-					break;
-				case LUA_TBOOLEAN:
-					sqlite3_bind_int(st, c, lua_toboolean(L, -1));
-					break;
-				case LUA_TSTRING:
-					sqlite3_bind_text(st, c, lua_tostring(L, -1), -1, SQLITE_TRANSIENT);
-					break;
-				default:
-					break; /* NULL */
-				}
-				lua_pop(L, 1);
-			}
-			int rc = sqlite3_step(st);
-			sqlite3_finalize(st);
-			if (rc != SQLITE_DONE) {
-				snprintf(msg, n, "data.%s[%lld]: %s", tables[ti], (long long)r, sqlite3_errmsg(db));
-				lua_pop(L, 2);
-				goto fail;
-			}
-			lua_pop(L, 1);
-		}
-		lua_pop(L, 2);
-	}
-	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		snprintf(msg, n, "data: %s (a row refers to one that is not in the fixture)", sqlite3_errmsg(db));
-		goto fail;
-	}
-	return 0;
-fail:
-	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
 }
 
 static void set_num(lua_State *L, const char *k, int has, double v)
@@ -366,12 +269,10 @@ static int l_eval(lua_State *L)
 	sqlite3 *db;
 	if (hd_db_open_memory(&db, &err))
 		return luaL_error(L, "eval: %s", err.msg);
-	int data = lua_getfield(L, 1, "data") == LUA_TTABLE ? lua_gettop(L) : 0;
-	if (data && load_fixture(L, db, data, msg, sizeof msg)) {
+	if (hd_tfix_load(L, 1, db, msg, sizeof msg)) {
 		sqlite3_close(db);
 		return luaL_error(L, "eval: %s", msg);
 	}
-	lua_settop(L, 1);
 	test_config tc;
 	test_config_build(L, rn, &tc);
 	hd_engine e;
@@ -382,8 +283,15 @@ static int l_eval(lua_State *L)
 		for (int i = 0; i < e.rules.problems.n && len < sizeof msg - 2; i++, len = strlen(msg))
 			snprintf(msg + len, sizeof msg - len, "\n  %s", e.rules.problems.v[i]);
 	}
+	/* In this process: a watched worker costs a fork per eval{}, most of
+	 * a test's time.  The sandbox's limits hold all the same (instruction
+	 * budget, time through the hook, memory, sql_ms); what a test run
+	 * gives up is the backstop for a rule stuck inside one C call. */
+	e.in_process = 1;
 	if (!rc)
 		rc = hd_engine_prepare(&e, &p, as_of, &err);
+	if (!rc && hd_tfix_preset(L, 1, &e, msg, sizeof msg))
+		rc = hd_err_set(&err, HD_EINPUT, "%s", "");
 	if (!rc)
 		rc = hd_eval_run(&e, &res, NULL, NULL, &err);
 	if (!rc) {
@@ -396,79 +304,6 @@ static int l_eval(lua_State *L)
 	if (rc)
 		return luaL_error(L, "eval: %s%s", err.msg, msg);
 	return 1;
-}
-
-/* Describes a value for a failure message. */
-static const char *describe(lua_State *L, int idx)
-{
-	switch (lua_type(L, idx)) {
-	case LUA_TNIL:
-		return lua_pushliteral(L, "nil");
-	case LUA_TSTRING:
-		return lua_pushfstring(L, "\"%s\"", lua_tostring(L, idx));
-	case LUA_TNUMBER: {
-		char buf[64];
-		snprintf(buf, sizeof buf, "%.17g", lua_tonumber(L, idx));
-		return lua_pushstring(L, buf);
-	}
-	case LUA_TBOOLEAN:
-		return lua_pushstring(L, lua_toboolean(L, idx) ? "true" : "false");
-	default:
-		return lua_pushstring(L, luaL_typename(L, idx));
-	}
-}
-
-/* Ends the test with a failure at the caller's line. */
-static int fail(lua_State *L, const char *fmt, ...)
-{
-	va_list ap;
-	luaL_where(L, 1);
-	va_start(ap, fmt);
-	lua_pushvfstring(L, fmt, ap);
-	va_end(ap);
-	lua_concat(L, 2);
-	return lua_error(L);
-}
-
-static int l_expect_eq(lua_State *L)
-{
-	lua_settop(L, 2);
-	if (!lua_rawequal(L, 1, 2))
-		return fail(L, "expected %s, got %s", describe(L, 2), describe(L, 1));
-	return 0;
-}
-
-static int l_expect_near(lua_State *L)
-{
-	double tol = luaL_optnumber(L, 3, 1e-9);
-	if (lua_type(L, 1) != LUA_TNUMBER || lua_type(L, 2) != LUA_TNUMBER ||
-	    !(fabs(lua_tonumber(L, 1) - lua_tonumber(L, 2)) <= tol)) {
-		char t[32]; /* lua_pushfstring has no %g */
-		snprintf(t, sizeof t, "%g", tol);
-		return fail(L, "expected %s (within %s), got %s", describe(L, 2), t, describe(L, 1));
-	}
-	return 0;
-}
-
-static int l_expect_true(lua_State *L)
-{
-	if (!lua_toboolean(L, 1))
-		return fail(L, "expected a true value, got %s", describe(L, 1));
-	return 0;
-}
-
-static int l_expect_false(lua_State *L)
-{
-	if (lua_toboolean(L, 1))
-		return fail(L, "expected false or nil, got %s", describe(L, 1));
-	return 0;
-}
-
-static int l_expect_nil(lua_State *L)
-{
-	if (!lua_isnoneornil(L, 1))
-		return fail(L, "expected nil, got %s", describe(L, 1));
-	return 0;
 }
 
 /* rep(r, key) and team(r, key): upvalue 2 is "reps" or "teams". */
@@ -485,7 +320,35 @@ static int l_subject(lua_State *L)
 			return 1;
 		lua_pop(L, 1);
 	}
-	return fail(L, "no %s %s in the result", set[0] == 'r' ? "rep" : "team", describe(L, 2));
+	/* Say who is there: the usual slip is a name the fixture spells otherwise. */
+	lua_settop(L, 2);
+	lua_getfield(L, 1, set);
+	int first = lua_gettop(L) + 1;
+	for (lua_Integer i = 1; i <= 10; i++) {
+		if (lua_rawgeti(L, 3, i) != LUA_TTABLE) {
+			lua_pop(L, 1);
+			break;
+		}
+		if (lua_getfield(L, -1, "name") != LUA_TSTRING) {
+			lua_pop(L, 1);
+			lua_pushliteral(L, "?");
+		}
+		lua_remove(L, -2); /* stack: list, names so far, this name */
+		if (i > 1) {
+			lua_pushliteral(L, ", ");
+			lua_insert(L, -2);
+		}
+	}
+	int more = lua_rawgeti(L, 3, 11) == LUA_TTABLE;
+	lua_pop(L, 1);
+	if (more)
+		lua_pushliteral(L, ", ...");
+	if (lua_gettop(L) < first)
+		lua_pushliteral(L, "none");
+	lua_concat(L, lua_gettop(L) - first + 1);
+	const char *names = lua_tostring(L, -1);
+	const char *key = hd_texpect_describe(L, 2);
+	return hd_texpect_fail(L, "no %s %s in the result (%s: %s)", set[0] == 'r' ? "rep" : "team", key, set, names);
 }
 
 /* component(s, rule) and friends: upvalue 2 the list, 3 the key field. */
@@ -522,20 +385,14 @@ static int l_test(lua_State *L)
 
 static void install(lua_State *L, runner *rn)
 {
-	static const luaL_Reg fns[] = { { "test", l_test },
-					{ "eval", l_eval },
-					{ "expect_eq", l_expect_eq },
-					{ "expect_near", l_expect_near },
-					{ "expect_true", l_expect_true },
-					{ "expect_false", l_expect_false },
-					{ "expect_nil", l_expect_nil },
-					{ NULL, NULL } };
+	static const luaL_Reg fns[] = { { "test", l_test }, { "eval", l_eval }, { NULL, NULL } };
 	static const char *const finders[][3] = { { "component", "components", "rule" },
 						  { "recognized", "recognitions", "policy" },
 						  { "coached", "coaching", "trigger" },
 						  { "errored", "errors", "rule" } };
 	lua_newtable(L);
 	lua_setfield(L, LUA_REGISTRYINDEX, "huddle.tests");
+	hd_texpect_install(L);
 	lua_pushglobaltable(L);
 	lua_pushlightuserdata(L, rn);
 	luaL_setfuncs(L, fns, 1);
@@ -553,6 +410,15 @@ static void install(lua_State *L, runner *rn)
 		lua_setfield(L, -2, finders[i][0]);
 	}
 	lua_pop(L, 1);
+}
+
+/* Whether --filter lets the test of this name run. */
+static int wanted(const runner *rn, const char *name)
+{
+	for (int i = 0; i < rn->filters->n; i++)
+		if (strstr(name, rn->filters->v[i]))
+			return 1;
+	return rn->filters->n == 0;
 }
 
 /* Runs one test file: loads it (which registers its tests), then each test. */
@@ -582,6 +448,12 @@ static void run_file(runner *rn, const char *path)
 		lua_rawgeti(L, -1, 1);
 		char *name = hd_xstrdup(lua_tostring(L, -1));
 		lua_pop(L, 1);
+		if (!wanted(rn, name)) {
+			rn->left_out++;
+			free(name);
+			lua_pop(L, 1);
+			continue;
+		}
 		lua_rawgeti(L, -1, 2);
 		if (hd_lua_call(&h, 0, 0, &le)) {
 			printf("FAIL %s\n     %s%s%s\n", name, le.where, le.where[0] ? ": " : "", le.message);
@@ -600,31 +472,36 @@ static int run(int argc, char **argv, hd_err *err)
 {
 	static const struct option opts[] = { HD_COMMON_OPTIONS,
 					      { "rules", required_argument, NULL, 'R' },
+					      { "filter", required_argument, NULL, 'f' },
 					      { NULL, 0, NULL, 0 } };
 	hd_cli cli = { .cmd = &hd_cmd_test };
-	hd_strv extra = { 0 };
-	int opt, rc;
-	while ((opt = hd_cli_getopt(&cli, argc, argv, opts, err)) > 0)
+	hd_strv extra = { 0 }, filters = { 0 };
+	int opt, rc = 0;
+	while ((opt = hd_cli_getopt(&cli, argc, argv, opts, err)) > 0) {
 		if (opt == 'R')
 			hd_strv_push(&extra, optarg);
-	if (opt < 0) {
-		hd_strv_free(&extra);
-		return opt == HD_CLI_HELPED ? 0 : opt;
+		else if (opt == 'f')
+			hd_strv_push(&filters, optarg);
 	}
-	if (optind >= argc) {
-		hd_strv_free(&extra);
-		return hd_cli_usage_error(&cli, err, "name at least one test file");
+	if (opt < 0)
+		rc = opt == HD_CLI_HELPED ? 0 : opt;
+	else if (optind >= argc)
+		rc = hd_cli_usage_error(&cli, err, "name at least one test file");
+	else if (!(rc = hd_cli_config(&cli, err))) {
+		runner rn = { .cfg = &cli.cfg, .extra = &extra, .filters = &filters };
+		for (int i = optind; i < argc; i++)
+			run_file(&rn, argv[i]);
+		if (rn.left_out)
+			printf("%d test%s left out by --filter\n", rn.left_out, rn.left_out == 1 ? "" : "s");
+		printf("%d passed, %d failed\n", rn.passed, rn.failed);
+		rc = rn.failed ? HD_EFAIL : 0;
+		/* A filter that matches nothing would pass in silence: a typo in CI. */
+		if (filters.n && !rn.passed && !rn.failed)
+			rc = hd_err_set(err, HD_EUSAGE, "no test name contains %s'%s'", filters.n > 1 ? "any of " : "",
+					filters.v[0]);
 	}
-	if ((rc = hd_cli_config(&cli, err))) {
-		hd_strv_free(&extra);
-		hd_cli_close(&cli);
-		return rc;
-	}
-	runner rn = { .cfg = &cli.cfg, .extra = &extra };
-	for (int i = optind; i < argc; i++)
-		run_file(&rn, argv[i]);
-	printf("%d passed, %d failed\n", rn.passed, rn.failed);
 	hd_strv_free(&extra);
+	hd_strv_free(&filters);
 	hd_cli_close(&cli);
-	return rn.failed ? HD_EFAIL : 0;
+	return rc;
 }

@@ -36,4 +36,8 @@ int hd_worker_run(hd_engine *e, hd_result *res, void (*progress)(void *, double)
  * a rule call; registered as a C function so metric reads are protected. */
 int hd_template_expand(lua_State *L);
 
+/* Whether ${k} in a message names a field of the subject (name, team,
+ * top_strength, ...) rather than a metric. */
+int hd_template_known_field(const char *k);
+
 #endif

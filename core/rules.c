@@ -306,6 +306,7 @@ static int define_rule(lua_State *L, hd_rules *r, int kind, const char *name, co
 		ru.weight = lua_tonumber(L, -1);
 		if (!(ru.weight >= 0) || ru.weight > 1e9)
 			def_error(L, "weight must be a number >= 0");
+		ru.defined_weight = ru.weight;
 		lua_pop(L, 1);
 	}
 	if (kind == DEF_COACH) {

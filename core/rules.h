@@ -39,6 +39,7 @@ typedef struct hd_rule {
 	hd_kind kind;
 	int fn_ref;	/* score fn, or the when of a recognition or trigger */
 	double weight;	/* scores; after rules.weights */
+	double defined_weight; /* scores: as the rule file wrote it */
 	char *text;	/* message or advice template; may be NULL */
 	const char *severity; /* coaching: "low", "medium" or "high" */
 	int disabled;	/* by rules.disabled */

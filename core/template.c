@@ -42,7 +42,7 @@ static void push_formatted(lua_State *L, int idx)
 
 /* Fields every subject may have; one that is absent (a rep with no
  * assessment has no top_strength) reads as "-", not as an error. */
-static int known_field(const char *k)
+int hd_template_known_field(const char *k)
 {
 	static const char *const fields[] = { "id",	  "name",	  "email",     "role",	     "hired_on",
 					      "tenure_days", "strengths", "top_strength", "team", "team_name",
@@ -80,7 +80,7 @@ int hd_template_expand(lua_State *L)
 		lua_pushlstring(L, open + 2, (size_t)(close - open - 2)); /* the key */
 		int key = lua_gettop(L);
 		lua_pushvalue(L, key);
-		if (lua_rawget(L, 2) == LUA_TNIL && !known_field(lua_tostring(L, key))) {
+		if (lua_rawget(L, 2) == LUA_TNIL && !hd_template_known_field(lua_tostring(L, key))) {
 			lua_pop(L, 1);
 			hd_metric_lookup(e, lua_tostring(L, key), kind);
 			lua_pushvalue(L, key);

@@ -10,6 +10,7 @@ import os
 import re
 
 import hcli
+from hcli import line_of
 
 GOOD = '''metric "won" {
   doc = "won",
@@ -20,6 +21,128 @@ score "winning" {
   weight = 10,
   doc = "Some wins",
   fn = function(rep, m) return m.won > 0 and 1 or 0 end,
+}
+'''
+
+# Metrics for the scans below: two rep metrics, one team metric and a Lua one.
+OWN_METRICS = '''metric "won" { doc = "won", sql = [[SELECT rep_id, SUM(amount) FROM deals GROUP BY rep_id]] }
+metric "calls" { doc = "calls", sql = [[SELECT rep_id, COUNT(*) FROM activities GROUP BY rep_id]] }
+metric "quota" { doc = "quota", sql = [[SELECT rep_id, SUM(amount) FROM quotas GROUP BY rep_id]] }
+metric "target" { subject = "team", doc = "target",
+  sql = [[SELECT team_id, SUM(amount) FROM team_targets GROUP BY team_id]] }
+'''
+
+WEIGHTED = '''
+score "won_score" { weight = 70, doc = "w", fn = function(rep, m) return 1 end }
+score "calls_score" { weight = 20, doc = "c", fn = function(rep, m) return 1 end }
+score "off" { weight = 50, doc = "disabled", fn = function(rep, m) return 1 end }
+score "shown" { weight = 0, doc = "shown, not counted", fn = function(rep, m) return 1 end }
+score "team_won" { subject = "team", weight = 0.6, doc = "t", fn = function(team, m) return 1 end }
+score "team_calls" { subject = "team", weight = 0.4, doc = "t", fn = function(team, m) return 1 end }
+'''
+
+TYPOS = '''-- m.wonn in a comment is not a read
+score "typo_score" {
+  weight = 100,
+  doc = "Reads misspelt metrics",
+  fn = function(rep, m)
+    if m.prev.wonn == nil then return nil end -- PREV
+    return huddle.ratio(m.won, m.cals) -- CALLS
+  end,
+}
+
+recognize "typo_rec" {
+  doc = "Reads by brackets and in its message",
+  when = function(rep, m) return m["clls"] end, -- BRACKETS
+  message = "${name} made ${calls} calls and ${callz}", -- MESSAGE
+}
+
+coach "typo_coach" {
+  doc = "Reads a name like no other",
+  when = function(rep, m) return m.zzz_nothing_like_it end, -- FAR
+}
+
+metric "typo_metric" {
+  doc = "A Lua metric reads misspelt names too",
+  fn = function(m, rep) return m.quta end, -- IN METRIC
+}
+'''
+
+KINDS = '''recognize "members_of_team" {
+  doc = "m.members reads rep metrics",
+  when = function(rep, m) return #m.members.target > 0 end, -- MEMBERS
+}
+
+score "team_rule" {
+  subject = "team", weight = 100, doc = "A team rule",
+  fn = function(team, m)
+    m.won = 3 -- WRITES
+    local c = m.calls -- REP METRIC
+    return team:sum("wonn") -- AGGREGATE
+      + team:share_of_top(0.2, "target") -- SHARE
+      + team:avg("won") + m.target + m.members.won[1] + c
+  end,
+}
+
+recognize "rep_team_avg" {
+  doc = "A rep rule's own team",
+  when = function(rep, m) return rep.team:avg("cals") > 1 and m.target > 0 end, -- REP TEAM
+}
+'''
+
+NOT_READS = '''--[[ m.wonn in a long comment
+]]
+local notes = { m = { wonn = 1 }, text = "m.wonn" }
+score "fine" {
+  weight = 100,
+  doc = "Names that only look like reads",
+  fn = function(rep, m)
+    local s = "m.wonn is text" .. [==[ m.quta ]==]
+    local x = notes.m.wonn + notes["m"].wonn -- fields of another table
+    return huddle.ratio(m.won, m.quota), s .. x
+  end,
+}
+recognize "helper" {
+  doc = "A nested function with an m of its own",
+  when = function(rep, m)
+    local function helper(m) return m.anything end
+    return helper({ anything = 1 }) == 1 and m.won > 0
+  end,
+}
+recognize "shadowed" {
+  doc = "m is redeclared: the scan cannot tell which m a read means",
+  when = function(rep, m)
+    local m = { wonn = 1 }
+    return m.wonn == 1
+  end,
+}
+score "one_line_a" { weight = 0, doc = "a", fn = function(rep, m) return m.wonn end } score "one_line_b" { weight = 0, doc = "b", fn = function(rep, m) return m.won end }
+recognize "other_view_name" {
+  doc = "The view may have any name",
+  when = function(rep, metrics) return metrics.calls > 1 and rep.m == nil end,
+}
+'''
+
+PARAMS = '''local param = huddle.param
+score "p" {
+  weight = 100,
+  doc = "Reads params",
+  fn = function(rep, m)
+    local floor = huddle.param("floor") -- SET
+    local target = huddle.param("target", 10) -- DEFAULTED
+    local ceiling = huddle.param("ceiling") -- NO DEFAULT
+    local cap = param("cap") -- ALIASED
+    local short = huddle.param "short_form" -- STRING CALL
+    return floor + target + ceiling + cap + short
+  end,
+}
+metric "sprint" {
+  doc = "Uses params in SQL",
+  sql = [[SELECT rep_id, COUNT(*) FROM deals
+          WHERE amount >= :param_big_deal
+            AND closed_on >= date(:stop, '-' || COALESCE(:param_window, 90) || ' days')
+            AND created_on >= date(:stop, '-' || :param_sprint_days || ' days')
+          GROUP BY rep_id]],
 }
 '''
 
@@ -215,6 +338,184 @@ class Check(hcli.HuddleTestCase):
         r = self.check()
         self.assertEqual(r.rc, 0)
         self.assertFalse(os.path.exists("huddle.db"))
+
+    def test_effective_weights_are_reported_with_their_share_and_what_set_them(self):
+        self.write("mine/a.lua", OWN_METRICS + WEIGHTED)
+        self.write("huddle.cfg", 'scripts = [ "mine" ];\n'
+                   'rules = {\n  weights = { calls_score = 30; };\n  disabled = [ "off" ];\n};\n')
+        r = self.check()
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertEqual([l for l in r.out.splitlines() if not l.startswith("plugins add")], [
+            "ok: 1 rule files, 4 metrics, 6 rules",
+            "",
+            "rep score weights (total 100):",
+            "  won_score                          70   70.0%",
+            "  calls_score                        30   30.0%  rules.weights (huddle.cfg:3); the rule says 20",
+            "  off                                50       -  disabled in the config",
+            "  shown                               0    0.0%",
+            "",
+            "team score weights (total 1):",
+            "  team_won                          0.6   60.0%",
+            "  team_calls                        0.4   40.0%",
+        ])
+
+    def test_weights_that_miss_a_round_total_warn_and_name_the_config_line_that_changed_them(self):
+        self.write("mine/a.lua", OWN_METRICS + WEIGHTED)
+        self.write("huddle.cfg", 'scripts = [ "mine" ];\n'
+                   'rules = {\n  disabled = [ "off" ];\n  weights = { calls_score = 40; };\n};\n')
+        r = self.check()
+        self.assertEqual(r.rc, 0, "a warning, not an error: " + repr(r))
+        self.assertEqual(r.out.splitlines()[0],
+                         "huddle.cfg:4: warning: rep score weights add up to 110, not 100: each score counts "
+                         "as its share of 110, so won_score's 70 is 63.6% of the score, not 70.0%; "
+                         "rules.weights changed calls_score from 20 to 40")
+        self.assertIn("  calls_score                        40   36.4%  rules.weights (huddle.cfg:4); "
+                      "the rule says 20", r.out.splitlines())
+        r = self.check("--strict")
+        self.assertEqual(r.rc, 1, repr(r))
+        self.assertIn("1 warning", r.err)
+        self.assertNotIn("ok:", r.out)
+
+    def test_weights_in_the_rule_files_that_miss_100_point_at_the_last_weighted_score(self):
+        self.write("mine/a.lua", OWN_METRICS + WEIGHTED.replace("weight = 70", "weight = 75"))
+        self.write("huddle.cfg", 'scripts = [ "mine" ];\nrules = { disabled = [ "off" ]; };\n')
+        r = self.check()
+        self.assertEqual(r.out.splitlines()[0],
+                         "mine/a.lua:%d: warning: rep score weights add up to 95, not 100: each score counts as "
+                         "its share of 95, so won_score's 75 is 78.9%% of the score, not 75.0%%"
+                         % line_of(OWN_METRICS + WEIGHTED, 'score "calls_score"'))
+
+    def test_weights_of_every_score_zero_warn_that_nobody_gets_a_score(self):
+        self.write("mine/a.lua", OWN_METRICS + 'score "z" { weight = 0, doc = "z", fn = function() return 1 end }\n')
+        self.write("huddle.cfg", 'scripts = [ "mine" ];\n')
+        r = self.check()
+        self.assertIn("mine/a.lua:%d: warning: every rep score has weight 0, so no rep gets a score"
+                      % (OWN_METRICS.count("\n") + 1), r.out.splitlines())
+
+    def test_weights_that_are_relative_on_purpose_are_not_flagged(self):
+        # 3 + 2 + 2 = 7: nowhere near 1 or 100, so relative on purpose.
+        self.write("mine/a.lua", OWN_METRICS + "".join(
+            'score "s%d" { weight = %d, doc = "s", fn = function() return 1 end }\n' % (i, w)
+            for i, w in enumerate((3, 2, 2))))
+        self.write("huddle.cfg", 'scripts = [ "mine" ];\n')
+        r = self.check()
+        self.assertNotIn("warning", r.out)
+        self.assertIn("  s0                                  3   42.9%", r.out.splitlines())
+
+    def test_unknown_metric_names_in_rule_code_are_errors_with_the_line_and_a_suggestion(self):
+        self.write("mine/a.lua", OWN_METRICS)
+        self.write("mine/b.lua", TYPOS)
+        self.write("huddle.cfg", 'scripts = [ "mine" ];\n')
+        r = self.check()
+        self.assertEqual(r.rc, 3, repr(r))
+        at = lambda marker: "mine/b.lua:%d: " % line_of(TYPOS, marker)
+        self.assertEqual(r.out.splitlines(), [
+            at("PREV") + "score 'typo_score': unknown metric 'wonn' in m.prev.wonn (did you mean 'won'?)",
+            at("CALLS") + "score 'typo_score': unknown metric 'cals' in m.cals (did you mean 'calls'?)",
+            at("BRACKETS") + "recognition 'typo_rec': unknown metric 'clls' in m[\"clls\"] (did you mean 'calls'?)",
+            at("MESSAGE") + "recognition 'typo_rec': unknown metric 'callz' in ${callz} (did you mean 'calls'?)",
+            at("FAR") + "coaching trigger 'typo_coach': unknown metric 'zzz_nothing_like_it' in m.zzz_nothing_like_it",
+            at("IN METRIC") + "metric 'typo_metric': unknown metric 'quta' in m.quta (did you mean 'quota'?)",
+        ])
+        self.assertIn("huddle check: 6 errors", r.err)
+
+    def test_metrics_of_the_wrong_kind_and_writes_are_errors(self):
+        self.write("mine/a.lua", OWN_METRICS)
+        self.write("mine/b.lua", KINDS)
+        self.write("huddle.cfg", 'scripts = [ "mine" ];\n')
+        r = self.check()
+        self.assertEqual(r.rc, 3, repr(r))
+        at = lambda marker: "mine/b.lua:%d: " % line_of(KINDS, marker)
+        self.assertEqual(r.out.splitlines(), [
+            at("MEMBERS") + "recognition 'members_of_team': m.members.target: 'target' is a team metric; "
+            "m.members reads rep metrics, one value per member",
+            at("WRITES") + "score 'team_rule': m.won = ...: metrics are read-only; define a new one with "
+            "metric \"name\" { ... }",
+            at("REP METRIC") + "score 'team_rule': m.calls: 'calls' is a rep metric; a team rule reads it "
+            "through its members: team:sum(\"calls\"), team:avg, team:median, team:percentile or "
+            "team:share_of_top",
+            at("AGGREGATE") + "score 'team_rule': unknown metric 'wonn' in team:sum(\"wonn\") (did you mean 'won'?)",
+            at("SHARE") + "score 'team_rule': team:share_of_top(0.2, \"target\"): 'target' is a team metric; "
+            "read it as m.target, the aggregates are over members' rep metrics",
+            at("REP TEAM") + "recognition 'rep_team_avg': unknown metric 'cals' in rep.team:avg(\"cals\") "
+            "(did you mean 'calls'?)",
+        ])
+
+    def test_names_in_comments_strings_other_tables_and_shadowed_views_are_not_reads(self):
+        self.write("mine/a.lua", OWN_METRICS)
+        self.write("mine/b.lua", NOT_READS)
+        self.write("huddle.cfg", 'scripts = [ "mine" ];\n')
+        r = self.check()
+        self.assertEqual(r.rc, 0, repr(r))
+        self.assertNotIn("unknown", r.out)
+
+    def test_a_function_shared_by_rules_is_reported_once(self):
+        self.write("mine/a.lua", OWN_METRICS)
+        self.write("mine/b.lua", 'local function shared(rep, m) return m.calsl end\n'
+                   'recognize "r1" { doc = "x", when = shared }\nrecognize "r2" { doc = "y", when = shared }\n')
+        self.write("huddle.cfg", 'scripts = [ "mine" ];\n')
+        r = self.check()
+        self.assertEqual(r.out.splitlines(), [
+            "mine/b.lua:1: recognition 'r1': unknown metric 'calsl' in m.calsl (did you mean 'calls'?)"])
+
+    def test_a_disabled_rule_is_not_scanned(self):
+        self.write("mine/a.lua", OWN_METRICS)
+        self.write("mine/b.lua", TYPOS)
+        self.write("huddle.cfg", 'scripts = [ "mine" ];\n'
+                   'rules = { disabled = [ "typo_score", "typo_rec", "typo_coach" ]; };\n')
+        r = self.check()
+        self.assertEqual(r.rc, 3, repr(r))
+        self.assertEqual(len(r.out.splitlines()), 1, "only the metric's own read: " + r.out)
+        self.assertIn("metric 'typo_metric'", r.out)
+
+    def test_params_read_without_a_default_and_never_set_are_warnings(self):
+        self.write("mine/a.lua", OWN_METRICS)
+        self.write("mine/b.lua", PARAMS)
+        self.write("huddle.cfg", 'scripts = [ "mine" ];\nrules = {\n  params = {\n    floor = 3;\n'
+                   '    big_deal = 500;\n    sprint_dayz = 5;\n  };\n};\n')
+        r = self.check()
+        self.assertEqual(r.rc, 0, repr(r))
+        at = lambda marker: "mine/b.lua:%d: warning: " % line_of(PARAMS, marker)
+        self.assertEqual([l for l in r.out.splitlines() if "warning" in l], [
+            at("NO DEFAULT") + "param 'ceiling' has no value: rules.params in huddle.cfg does not set it, "
+            "and huddle.param(\"ceiling\") gives no default, so it reads nil",
+            at("ALIASED") + "param 'cap' has no value: rules.params in huddle.cfg does not set it, "
+            "and huddle.param(\"cap\") gives no default, so it reads nil",
+            at("STRING CALL") + "param 'short_form' has no value: rules.params in huddle.cfg does not set it, "
+            "and huddle.param(\"short_form\") gives no default, so it reads nil",
+            at(":param_sprint_days") + "param 'sprint_days' has no value: rules.params in huddle.cfg does not "
+            "set it, so :param_sprint_days is NULL in the query",
+            "huddle.cfg:6: warning: rules.params sets 'sprint_dayz', which no rule reads "
+            "(did you mean 'sprint_days'?)",
+        ])
+        self.assertEqual(self.check("--strict").rc, 1)
+
+    def test_params_without_a_config_say_so(self):
+        self.write("b.lua", PARAMS)
+        r = self.check("--rules", "b.lua")
+        self.assertIn("b.lua:%d: warning: param 'floor' has no value: no config file sets rules.params, and "
+                      "huddle.param(\"floor\") gives no default, so it reads nil" % line_of(PARAMS, "SET"),
+                      r.out.splitlines())
+
+    def test_rule_without_doc_is_reported_at_its_line(self):
+        self.write("mine/a.lua", OWN_METRICS + '\nscore "undocumented" { weight = 1, fn = function() return 1 end }\n')
+        self.write("huddle.cfg", 'scripts = [ "mine" ];\n')
+        r = self.check()
+        self.assertEqual(r.out.splitlines()[0], "mine/a.lua:%d: warning: score 'undocumented' has no doc line"
+                         % (OWN_METRICS.count("\n") + 2))
+        self.assertEqual(self.check("--strict").rc, 1)
+
+    def test_the_default_rules_and_the_examples_read_only_known_metrics(self):
+        self.assertNotIn("unknown metric", self.check().out)
+        cfg = os.path.join(hcli.SOURCE, "examples", "huddle.cfg")
+        r = self.check("--config", cfg)
+        self.assertEqual(r.rc, 0, repr(r))
+        # The example raises collaboration to 25 on purpose: the one warning
+        # says what that does to every share.
+        self.assertEqual([l for l in r.out.splitlines() if "warning" in l],
+                         ["%s:67: warning: rep score weights add up to 115, not 100: each score counts as its "
+                          "share of 115, so attainment's 30 is 26.1%% of the score, not 30.0%%; rules.weights "
+                          "changed collaboration from 15 to 25" % cfg])
 
 
 if __name__ == "__main__":

@@ -11,6 +11,22 @@ import re
 import fixture
 import hcli
 from fixture import PERIOD
+from hcli import line_of
+
+# A metric that fails for a rep without a quota: Ben has one in 2026-Q3 only.
+STEADY = '''metric "steady_won" {
+  doc = "Won, when there is a quota to measure it by",
+  fn = function(m)
+    if m.quota == nil then error("no quota for this rep") end -- RAISES
+    return m.won
+  end,
+}
+score "steady" {
+  weight = 0,
+  doc = "Wins against a quota",
+  fn = function(rep, m) return m.steady_won > 0 and 1 or 0 end,
+}
+'''
 
 
 class Explain(hcli.HuddleTestCase):
@@ -73,6 +89,36 @@ class Explain(hcli.HuddleTestCase):
         self.assertIn("prev.won = 4000", after[0])
         _, after = self.line(out, r"^\s+activity\s")
         self.assertIn("calls = 8", after[0])
+
+    def test_each_metric_read_shows_its_value_one_period_earlier(self):
+        # Ana's 2026-Q2: won 4000 (deal 5), quota 9200 * 30/92 = 3000 (June of
+        # quota row 1), so attainment 4/3; 1 call on 06-30; nothing in 2026-Q1.
+        out = self.explain("Ana").splitlines()
+        self.assertIn("      reads: won = 11000 (2026-Q2: 4000), quota = 9200 (2026-Q2: 3000), "
+                      "attainment = 1.195652174 (2026-Q2: 1.333333333)", out)
+        # A read of the previous period shows the period before that.
+        self.assertIn("      reads: won = 11000 (2026-Q2: 4000), prev.won = 4000 (2026-Q1: 0)", out)
+        self.assertIn("      reads: calls = 8 (2026-Q2: 1)", out)
+        self.assertIn("      reads: deals_won = 2 (2026-Q2: 1), attainment = 1.195652174 (2026-Q2: 1.333333333)",
+                      out)
+
+    def test_an_earlier_value_that_is_nil_says_nil(self):
+        # Eve has no quota in either quarter; Ben has one only in 2026-Q3.
+        self.assertIn("      reads: won = 1000 (2026-Q2: 1000), quota = nil (2026-Q2: nil), "
+                      "attainment = nil (2026-Q2: nil)", self.explain("Eve").splitlines())
+        self.assertIn("      reads: won = 5000 (2026-Q2: 2500), quota = 10000 (2026-Q2: nil), "
+                      "attainment = 0.5 (2026-Q2: nil)", self.explain("Ben").splitlines())
+
+    def test_an_earlier_value_that_fails_is_marked_and_explained_at_the_end(self):
+        self.write("steady.lua", STEADY)
+        out = self.explain("Ben", "--rules", "steady.lua").splitlines()
+        self.assertIn("      reads: quota = 10000 (2026-Q2: nil), won = 5000 (2026-Q2: 2500), "
+                      "steady_won = 5000 (2026-Q2: failed)", out)
+        self.assertEqual(out[-2:], [
+            "earlier values that could not be read",
+            "  prev.steady_won (2026-Q2): metric 'steady_won' failed: steady.lua:%d: no quota for this rep"
+            % line_of(STEADY, "-- RAISES")])
+        self.assertNotIn("rule errors", out, "the rule itself did not fail")
 
     def test_recognitions_and_triggers_say_whether_they_fired(self):
         out = self.explain("Ana")

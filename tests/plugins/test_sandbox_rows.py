@@ -227,8 +227,11 @@ class PluginRows(PluginCase):
   fn = function(rep, m) return 0.5, tostring(huddle.reg_fails) end }
 score "metric" { weight = 1, doc = "its metric", fn = function(rep, m) return m.leftover_metric end }
 ''')
-        r = self.ok("check", "--list", "--db", self.demo, "--rules", "rules/left.lua")
+        r = self.ok("check", "--list", "--db", self.demo)
         self.assertNotIn("leftover", r.out)
+        r = self.fails(3, "check", "--db", self.demo, "--rules", "rules/left.lua")
+        self.assertIn("rules/left.lua:3: score 'metric': unknown metric 'leftover_metric' in m.leftover_metric",
+                      r.out.splitlines())
         self.clear_marks()
         r = self.eval_demo("--rules", "rules/left.lua")
         self.assertEqual(r.rc, 0, repr(r))
