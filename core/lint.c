@@ -470,7 +470,7 @@ static void scan_function(scan *s, const char *who, hd_kind kind, int ref, int v
 	s->done[s->ndone].fn = fi.id;
 	s->done[s->ndone++].kind = kind;
 	const source *src = source_of(s, fi.source);
-	int from, to;
+	int from = 0, to = 0; /* set by locate; gcc -O2 cannot see it */
 	if (!src || locate(&src->tk, &fi, &from, &to))
 		return;
 	if (view <= fi.nparams && !redeclared(&src->tk, from, to, fi.params[view - 1]))
