@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "backtest.h"
+#include "csvw.h"
 #include "jsonw.h"
 
 #define NEVER_SHOWN 20	 /* never-recognised reps named in the table */
@@ -574,22 +575,6 @@ void hd_backtest_json(const hd_backtest *bt, FILE *f)
 
 /* CSV ------------------------------------------------------------------- */
 
-static void csv_field(FILE *f, const char *s, int last)
-{
-	if (s && strpbrk(s, ",\"\r\n")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else if (s) {
-		fputs(s, f);
-	}
-	fputs(last ? "\r\n" : ",", f);
-}
-
 void hd_backtest_csv(const hd_backtest *bt, FILE *f)
 {
 	fputs("type,name,subject,period,start,stop,as_of,fired,evaluated,errors\r\n", f);
@@ -601,16 +586,16 @@ void hd_backtest_csv(const hd_backtest *bt, FILE *f)
 			snprintf(n[0], sizeof n[0], "%d", r->per_period[p]);
 			snprintf(n[1], sizeof n[1], "%d", r->rule->kind == HD_REP ? q->reps : q->teams);
 			snprintf(n[2], sizeof n[2], "%d", r->errors_per_period[p]);
-			csv_field(f, i < bt->nrecs ? "recognition" : "coaching", 0);
-			csv_field(f, r->rule->name, 0);
-			csv_field(f, r->rule->kind == HD_REP ? "rep" : "team", 0);
-			csv_field(f, q->period.label, 0);
-			csv_field(f, q->start, 0);
-			csv_field(f, q->stop, 0);
-			csv_field(f, q->as_of, 0);
-			csv_field(f, n[0], 0);
-			csv_field(f, n[1], 0);
-			csv_field(f, n[2], 1);
+			hd_csv_field(f, i < bt->nrecs ? "recognition" : "coaching", 0);
+			hd_csv_field(f, r->rule->name, 0);
+			hd_csv_field(f, r->rule->kind == HD_REP ? "rep" : "team", 0);
+			hd_csv_field(f, q->period.label, 0);
+			hd_csv_field(f, q->start, 0);
+			hd_csv_field(f, q->stop, 0);
+			hd_csv_field(f, q->as_of, 0);
+			hd_csv_field(f, n[0], 0);
+			hd_csv_field(f, n[1], 0);
+			hd_csv_field(f, n[2], 1);
 		}
 	}
 }

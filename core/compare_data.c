@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "csvw.h"
 #include "jsonw.h"
 
 /* JSON ------------------------------------------------------------------ */
@@ -290,36 +291,6 @@ void hd_cmp_json(const hd_cmp *c, int all, FILE *out)
 
 /* CSV ------------------------------------------------------------------- */
 
-/* RFC 4180 quoting, where it is needed. */
-static void quoted(FILE *out, const char *s)
-{
-	if (s && strpbrk(s, ",\"\r\n")) {
-		fputc('"', out);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', out);
-			fputc(*s, out);
-		}
-		fputc('"', out);
-	} else if (s) {
-		fputs(s, out);
-	}
-}
-
-static void field(FILE *out, const char *s, int last)
-{
-	quoted(out, s);
-	fputs(last ? "\r\n" : ",", out);
-}
-
-static void number(FILE *out, int has, double v)
-{
-	char buf[40] = "";
-	if (has)
-		hd_json_format_number(v, buf, sizeof buf);
-	field(out, buf, 0);
-}
-
 /* Rule names of items joined with ';'. */
 static void names(FILE *out, const hd_cmp_item *const *it, int n, int last)
 {
@@ -328,7 +299,7 @@ static void names(FILE *out, const hd_cmp_item *const *it, int n, int last)
 		size_t len = strlen(buf);
 		snprintf(buf + len, sizeof buf - len, "%s%s", i ? ";" : "", it[i]->rule);
 	}
-	field(out, buf, last);
+	hd_csv_field(out, buf, last);
 }
 
 /* The rep scores of both sides, the new side's first, each once. */
@@ -370,7 +341,7 @@ void hd_cmp_csv(const hd_cmp *c, int all, FILE *out)
 			char h[300];
 			snprintf(h, sizeof h, "%s_%s", cols[i], k == 0 ? "old" : k == 1 ? "new" : "points");
 			fputc(',', out);
-			quoted(out, h);
+			hd_csv_quoted(out, h);
 		}
 	fputs(
 	    ",recognitions_gained,recognitions_lost,coaching_gained,coaching_lost,old_errors,new_errors\r\n",
@@ -382,31 +353,31 @@ void hd_cmp_csv(const hd_cmp *c, int all, FILE *out)
 		const hd_cmp_card *o = r->old, *n = r->new, *any = n ? n : o;
 		char buf[32];
 		snprintf(buf, sizeof buf, "%lld", (long long)any->id);
-		field(out, buf, 0);
-		field(out, any->name, 0);
-		field(out, any->team, 0);
-		number(out, o && o->has_score, o ? o->score : 0);
-		number(out, n && n->has_score, n ? n->score : 0);
-		number(out, r->has_change, r->score_change);
-		number(out, o && o->rank, o ? o->rank : 0);
-		number(out, n && n->rank, n ? n->rank : 0);
-		number(out, o && n && o->rank && n->rank, r->rank_change);
-		number(out, o && o->team_rank, o ? o->team_rank : 0);
-		number(out, n && n->team_rank, n ? n->team_rank : 0);
+		hd_csv_field(out, buf, 0);
+		hd_csv_field(out, any->name, 0);
+		hd_csv_field(out, any->team, 0);
+		hd_csv_number(out, o && o->has_score, o ? o->score : 0);
+		hd_csv_number(out, n && n->has_score, n ? n->score : 0);
+		hd_csv_number(out, r->has_change, r->score_change);
+		hd_csv_number(out, o && o->rank, o ? o->rank : 0);
+		hd_csv_number(out, n && n->rank, n ? n->rank : 0);
+		hd_csv_number(out, o && n && o->rank && n->rank, r->rank_change);
+		hd_csv_number(out, o && o->team_rank, o ? o->team_rank : 0);
+		hd_csv_number(out, n && n->team_rank, n ? n->team_rank : 0);
 		for (int k = 0; k < ncols; k++) {
 			const hd_cmp_comp *a = comp_of(o, cols[k]), *b = comp_of(n, cols[k]);
-			number(out, a && a->has_value, a ? a->value : 0);
-			number(out, b && b->has_value, b ? b->value : 0);
-			number(out, 1, (b ? b->contribution : 0) - (a ? a->contribution : 0));
+			hd_csv_number(out, a && a->has_value, a ? a->value : 0);
+			hd_csv_number(out, b && b->has_value, b ? b->value : 0);
+			hd_csv_number(out, 1, (b ? b->contribution : 0) - (a ? a->contribution : 0));
 		}
 		names(out, r->recs_gained, r->nrecs_gained, 0);
 		names(out, r->recs_lost, r->nrecs_lost, 0);
 		names(out, r->coach_gained, r->ncoach_gained, 0);
 		names(out, r->coach_lost, r->ncoach_lost, 0);
 		snprintf(buf, sizeof buf, "%d", o ? o->nerrs : 0);
-		field(out, buf, 0);
+		hd_csv_field(out, buf, 0);
 		snprintf(buf, sizeof buf, "%d", n ? n->nerrs : 0);
-		field(out, buf, 1);
+		hd_csv_field(out, buf, 1);
 	}
 	free(cols);
 }

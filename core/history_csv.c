@@ -2,52 +2,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvw.h"
 #include "history.h"
-#include "jsonw.h"
-
-static void csv_field(FILE *out, const char *s, int last)
-{
-	if (s && strpbrk(s, ",\"\r\n")) {
-		fputc('"', out);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', out);
-			fputc(*s, out);
-		}
-		fputc('"', out);
-	} else if (s) {
-		fputs(s, out);
-	}
-	fputs(last ? "\r\n" : ",", out);
-}
-
-static void csv_number(FILE *out, int has, double v)
-{
-	char buf[40] = "";
-	if (has)
-		hd_json_format_number(v, buf, sizeof buf);
-	csv_field(out, buf, 0);
-}
 
 static void csv_id(FILE *out, int64_t id, int last)
 {
 	char buf[32] = "";
 	if (id)
 		snprintf(buf, sizeof buf, "%lld", (long long)id);
-	csv_field(out, buf, last);
+	hd_csv_field(out, buf, last);
 }
 
 static void csv_run_head(FILE *out, const hd_hist_run *r)
 {
 	csv_id(out, r->id, 0);
-	csv_field(out, r->period, 0);
-	csv_field(out, r->start, 0);
-	csv_field(out, r->stop, 0);
-	csv_field(out, r->as_of, 0);
-	csv_field(out, r->finished_at, 0);
-	csv_field(out, r->rules_hash, 0);
-	csv_field(out, r->team_filter, 0);
-	csv_field(out, r->status, 0);
+	hd_csv_field(out, r->period, 0);
+	hd_csv_field(out, r->start, 0);
+	hd_csv_field(out, r->stop, 0);
+	hd_csv_field(out, r->as_of, 0);
+	hd_csv_field(out, r->finished_at, 0);
+	hd_csv_field(out, r->rules_hash, 0);
+	hd_csv_field(out, r->team_filter, 0);
+	hd_csv_field(out, r->status, 0);
 }
 
 static void csv_subject(const hd_history *h, FILE *out)
@@ -64,26 +40,26 @@ static void csv_subject(const hd_history *h, FILE *out)
 	for (int i = 0; i < h->nruns; i++) {
 		const hd_hist_run *r = &h->runs[i];
 		csv_run_head(out, r);
-		csv_field(out, r->name, 0);
-		csv_field(out, h->kind == HD_HIST_REP ? r->team : NULL, 0);
-		csv_number(out, r->has_score, r->score);
-		csv_number(out, r->rank != 0, r->rank);
-		csv_number(out, r->team_rank != 0, r->team_rank);
+		hd_csv_field(out, r->name, 0);
+		hd_csv_field(out, h->kind == HD_HIST_REP ? r->team : NULL, 0);
+		hd_csv_number(out, r->has_score, r->score);
+		hd_csv_number(out, r->rank != 0, r->rank);
+		hd_csv_number(out, r->team_rank != 0, r->team_rank);
 		for (int k = 0; k < ncomps; k++) {
 			const hd_hist_item *it = hd_history_item(r, HD_HI_COMPONENT, comps[k]);
-			csv_number(out, it && it->has_value, it ? it->value : 0);
-			csv_number(out, it != NULL, it ? it->weight : 0);
+			hd_csv_number(out, it && it->has_value, it ? it->value : 0);
+			hd_csv_number(out, it != NULL, it ? it->weight : 0);
 		}
 		for (int k = HD_HI_RECOGNITION; k < HD_HI_KINDS; k++) {
 			hd_history_join(r, k, ";", buf, sizeof buf);
-			csv_field(out, buf, 0);
+			hd_csv_field(out, buf, 0);
 		}
 		csv_id(out, r->restated ? 0 : r->earlier, 0);
 		csv_id(out, r->restated ? r->earlier : 0, 0);
 		buf[0] = 0;
 		if (r->restated)
 			hd_history_summary(r, buf, sizeof buf);
-		csv_field(out, buf, 1);
+		hd_csv_field(out, buf, 1);
 	}
 	free(comps);
 }
@@ -97,17 +73,17 @@ static void csv_overview(const hd_history *h, FILE *out)
 	for (int i = 0; i < h->nruns; i++) {
 		const hd_hist_run *r = &h->runs[i];
 		csv_run_head(out, r);
-		csv_field(out, r->started_at, 0);
-		csv_field(out, r->version, 0);
-		csv_number(out, 1, r->rule_errors);
-		csv_number(out, 1, r->nreps);
-		csv_number(out, 1, r->nteams);
+		hd_csv_field(out, r->started_at, 0);
+		hd_csv_field(out, r->version, 0);
+		hd_csv_number(out, 1, r->rule_errors);
+		hd_csv_number(out, 1, r->nreps);
+		hd_csv_number(out, 1, r->nteams);
 		csv_id(out, r->restated ? 0 : r->earlier, 0);
 		csv_id(out, r->restated ? r->earlier : 0, 0);
 		char buf[32] = "";
 		if (r->earlier)
 			snprintf(buf, sizeof buf, "%d", r->changed);
-		csv_field(out, buf, 1);
+		hd_csv_field(out, buf, 1);
 	}
 }
 

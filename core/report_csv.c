@@ -1,32 +1,8 @@
 /* report_csv.c - one row per rep (RFC 4180 quoting). */
 #include <string.h>
 
-#include "jsonw.h"
+#include "csvw.h"
 #include "report.h"
-
-static void field(FILE *out, const char *s, int last)
-{
-	if (s && strpbrk(s, ",\"\r\n")) {
-		fputc('"', out);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', out);
-			fputc(*s, out);
-		}
-		fputc('"', out);
-	} else if (s) {
-		fputs(s, out);
-	}
-	fputs(last ? "\r\n" : ",", out);
-}
-
-static void number(FILE *out, int has, double v)
-{
-	char buf[40] = "";
-	if (has)
-		hd_json_format_number(v, buf, sizeof buf);
-	field(out, buf, 0);
-}
 
 /* Names of items joined with ';'. */
 static void names(FILE *out, const hd_item *it, int n, int last)
@@ -36,7 +12,7 @@ static void names(FILE *out, const hd_item *it, int n, int last)
 		size_t len = strlen(buf);
 		snprintf(buf + len, sizeof buf - len, "%s%s", i ? ";" : "", it[i].rule->name);
 	}
-	field(out, buf, last);
+	hd_csv_field(out, buf, last);
 }
 
 void hd_report_csv(const hd_result *res, const hd_report_opts *o, FILE *out)
@@ -53,19 +29,19 @@ void hd_report_csv(const hd_result *res, const hd_report_opts *o, FILE *out)
 		if (!hd_report_shows(o, c))
 			continue;
 		snprintf(id, sizeof id, "%lld", (long long)c->id);
-		field(out, id, 0);
-		field(out, hd_report_rep_name(o, c), 0);
-		field(out, c->team, 0);
-		number(out, c->has_score, c->score);
-		number(out, c->rank != 0, c->rank);
-		number(out, c->team_rank != 0, c->team_rank);
+		hd_csv_field(out, id, 0);
+		hd_csv_field(out, hd_report_rep_name(o, c), 0);
+		hd_csv_field(out, c->team, 0);
+		hd_csv_number(out, c->has_score, c->score);
+		hd_csv_number(out, c->rank != 0, c->rank);
+		hd_csv_number(out, c->team_rank != 0, c->team_rank);
 		for (int k = 0; k < c->ncomps; k++)
-			number(out, c->comps[k].has_value, c->comps[k].value);
+			hd_csv_number(out, c->comps[k].has_value, c->comps[k].value);
 		names(out, c->recs, c->nrecs, o->audience_team);
 		if (!o->audience_team) {
 			names(out, c->coach, c->ncoach, 0);
 			snprintf(id, sizeof id, "%d", c->nerrs);
-			field(out, id, 1);
+			hd_csv_field(out, id, 1);
 		}
 	}
 }
