@@ -85,6 +85,30 @@ print(len(d["reps"]) * int(sys.argv[2]) + len(d["teams"]) * int(sys.argv[3]))' \
 	FLOOR_S=$(median "$W/floor.json")
 	PEAK=$(rss "$W/eval.time")
 
+	echo "bench: $N reps: rule calls (51 trivial rules against 1)" >&2
+	# Score rules that read one metric already computed, 51 of them against
+	# 1: the difference is 50 rule calls per rep, each called through the
+	# sandbox, its component sent to the host and ranked.  --team keeps the
+	# report to one team, so writing it does not count.
+	for K in 1 51; do
+		mkdir -p "$W/calls$K"
+		{
+			echo 'metric "won" { doc = "won amount", sql = [[SELECT rep_id, sum(amount) FROM deals'
+			echo "  WHERE stage = 'won' AND closed_on >= :start AND closed_on < :stop GROUP BY rep_id]] }"
+			for i in $(seq "$K"); do
+				echo "score \"s$i\" { weight = 1, doc = \"trivial\", fn = function(rep, m) return m.won and 0.5 or 0 end }"
+			done
+		} >"$W/calls$K/r.lua"
+		printf 'scripts = [ "%s" ];\n' "$W/calls$K" >"$W/calls$K.cfg"
+	done
+	TEAM=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["teams"][0]["name"])' "$W/eval.json")
+	for K in 1 51; do
+		hyperfine -N --style none --warmup 1 --runs "$R" --export-json "$W/calls$K.json" \
+			"$HUDDLE eval --config $W/calls$K.cfg --db $DB --period 2026-Q3 --no-save --team '$TEAM' --format json --output /dev/null" >&2
+	done
+	CPS=$("$PY" -c 'import sys; n, a, b = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+print("%.2f M" % (50 * n / (b - a) / 1e6) if b > a else "n/a")' "$N" "$(median "$W/calls1.json")" "$(median "$W/calls51.json")")
+
 	echo "bench: $N reps: the naive way on $SAMPLE reps and teams" >&2
 	NV=$("$PY" tests/bench/naive.py "$W/floor.sql" "$DB" "$SAMPLE" "$W")
 	hyperfine --style none --warmup 1 --runs "$(( R < 3 ? R : 3 ))" --export-json "$W/naive-rep.json" \
@@ -97,17 +121,17 @@ print("%.2f" % (float(sys.argv[2]) * n["reps"] / n["rep_sample"] +
 		"$NV" "$(median "$W/naive-rep.json")" "$(median "$W/naive-team.json")")
 
 	ROWS="$ROWS$("$PY" -c 'import sys
-n, ev, tb, fl, nv, calls, peak, demo = sys.argv[1:]
+n, ev, tb, fl, nv, calls, peak, demo, trivial = sys.argv[1:]
 ev, tb, fl, nv, calls = float(ev), float(tb), float(fl), float(nv), int(calls)
 cps = "%.2f M" % (calls / (ev - fl) / 1e6) if ev > fl else "n/a"
-print("| %s | %.3f | %.3f | %.3f | %.2f | %.0f | %s | %s | %s |" % (
-    format(int(n), ","), ev, tb, fl, ev / fl, nv / ev, cps, peak, demo))' \
-		"$N" "$EVAL_S" "$TABLE_S" "$FLOOR_S" "$NAIVE_S" "$CALLS" "$PEAK" "$DEMO_S")
+print("| %s | %.3f | %.3f | %.3f | %.2f | %.0f | %s | %s | %s | %s |" % (
+    format(int(n), ","), ev, tb, fl, ev / fl, nv / ev, cps, trivial, peak, demo))' \
+		"$N" "$EVAL_S" "$TABLE_S" "$FLOOR_S" "$NAIVE_S" "$CALLS" "$PEAK" "$DEMO_S" "$CPS")
 "
 done
 
-HEAD="| reps | eval json (s) | eval table (s) | floor (s) | eval/floor | naive/eval | rule calls/s (lower bound) | peak RSS (MB) | demo (s) |
-|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+HEAD="| reps | eval json (s) | eval table (s) | floor (s) | eval/floor | naive/eval | default rule calls/s (lower bound) | trivial rule calls/s | peak RSS (MB) | demo (s) |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 TABLE="$HEAD
 $(printf '%s' "$ROWS")"
 echo "$TABLE"
