@@ -19,11 +19,15 @@ typedef struct hd_demo_opts {
 	/* Called now and then with the fraction done (0..1); may be NULL. */
 	void (*progress)(void *ud, double fraction);
 	void *progress_ud;
+	/* db is a new file no one else can have open, deleted if this
+	 * fails: it is written without a journal, then switched to WAL. */
+	int fresh;
 } hd_demo_opts;
 
 /* Fills db, which carries the current schema and holds no reps yet.
- * Rows are inserted in large transactions; on failure what was written
- * is rolled back and err says why. */
+ * Rows are inserted in one transaction; on failure what was written is
+ * rolled back (unless opts->fresh: then the caller deletes the file) and
+ * err says why. */
 int hd_demo_generate(sqlite3 *db, const hd_demo_opts *opts, hd_err *err);
 
 #endif

@@ -4,8 +4,11 @@
 import sys
 sys.dont_write_bytecode = True  # keep the source tree clean
 
+import os
 import re
 import sqlite3
+import subprocess
+import time
 
 import hcli
 from test_init import USER_TABLES
@@ -31,6 +34,33 @@ class Demo(hcli.HuddleTestCase):
             self.assertGreater(n, 0, "table %s is empty" % t)
         self.assertEqual(con.execute("SELECT count(*) FROM reps").fetchone()[0], 30)
         self.assertEqual(con.execute("SELECT count(*) FROM teams").fetchone()[0], 3, "one team per 10 reps")
+
+    def test_a_new_database_appears_whole_in_wal_mode_and_nothing_else_is_left(self):
+        # A new file is built beside its name without a journal and renamed
+        # into place; the result must be the same as filling an existing one.
+        self.demo("new.db")
+        self.ok("init", "--db", "old.db")
+        self.demo("old.db")
+        self.assertEqual(sorted(os.listdir(".")), ["new.db", "old.db"], "no temporary file or WAL left")
+        for db in ("new.db", "old.db"):
+            con = self.connect(db)
+            self.assertEqual(con.execute("PRAGMA journal_mode").fetchone()[0], "wal", db)
+            self.assertEqual(con.execute("PRAGMA integrity_check").fetchone()[0], "ok", db)
+            con.close()
+        self.assertEqual(scrub(self.ok(*EVAL, "--db", "new.db").out), scrub(self.ok(*EVAL, "--db", "old.db").out))
+
+    def test_a_killed_demo_leaves_no_database_under_the_name(self):
+        proc = subprocess.Popen([hcli.HUDDLE, "demo", "--db", "big.db", "--reps", "200000", "--seed", "1",
+                                 "--end", "2026-Q3"], cwd=self.tmp, env=self.env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not [f for f in os.listdir(".") if f.startswith("big.db.tmp")] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)  # rows are being written
+        proc.kill()
+        proc.wait()
+        self.assertFalse(os.path.exists("big.db"), "a half-filled database under the name")
+        self.fails(3, *EVAL, "--db", "big.db")
 
     def test_demo_history_covers_the_quarters_ending_with_end(self):
         self.demo("a.db", "--periods", "2")
