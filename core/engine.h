@@ -120,8 +120,13 @@ int hd_rule_sql_prepare(hd_engine *e, const char *sql, sqlite3_stmt **st, char *
  * the table at index `extra` (0 for none) its entries as well.  Returns
  * 0, or -1 with the reason in msg. */
 int hd_rule_sql_bind(hd_engine *e, sqlite3_stmt *st, int ctx, int extra, char *msg, size_t n);
-/* Arms sandbox.sql_ms for the statement about to be stepped. */
-void hd_rule_sql_arm(hd_engine *e);
+/* Arms the statement about to be stepped with a limit of `seconds`:
+ * sandbox.sql_ms for a query from Lua, hd_metric_allowance for a
+ * metric's set-based query. */
+void hd_rule_sql_arm(hd_engine *e, double seconds);
+/* The time a metric of this kind may take to compute for every subject
+ * at once: sandbox.sql_ms per 10,000 subjects (at least sql_ms). */
+double hd_metric_allowance(const hd_engine *e, hd_kind kind);
 /* The connection rule SQL runs on (chosen on first use; see metrics.c),
  * which plugins' metric providers read too; NULL with the reason in msg. */
 sqlite3 *hd_rule_sql_db(hd_engine *e, char *msg, size_t n);

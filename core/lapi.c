@@ -472,7 +472,7 @@ static void query(lua_State *L, int first)
 	sqlite3 *db = sqlite3_db_handle(*st);
 	int rc, n = 0, cols = sqlite3_column_count(*st);
 	double t0 = hd_now();
-	hd_rule_sql_arm(e);
+	hd_rule_sql_arm(e, e->cfg->sb_sql_ms / 1000.0);
 	while ((rc = sqlite3_step(*st)) == SQLITE_ROW) {
 		if (first) {
 			push_column(L, *st, 0);

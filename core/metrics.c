@@ -41,6 +41,16 @@ static int subject_count(const hd_engine *e, hd_kind kind)
 	return kind == HD_REP ? e->subj.nreps : e->subj.nteams;
 }
 
+/* A metric's query reads every subject's rows at once, so its time grows
+ * with the organisation: a limit fit for 10,000 reps would stop every
+ * metric at a million.  A query from Lua is one rule's, for one subject,
+ * and keeps sandbox.sql_ms as it is. */
+double hd_metric_allowance(const hd_engine *e, hd_kind kind)
+{
+	int n = subject_count(e, kind);
+	return e->cfg->sb_sql_ms / 1000.0 * (n > 10000 ? n / 10000.0 : 1);
+}
+
 void hd_engine_ctx(hd_engine *e, int ctx)
 {
 	while (e->nctx <= ctx) {
@@ -362,11 +372,11 @@ static int progress(void *ud)
 
 /* Arms the connection the statement runs on: rule_db is already chosen,
  * since every query is prepared first. */
-void hd_rule_sql_arm(hd_engine *e)
+void hd_rule_sql_arm(hd_engine *e, double seconds)
 {
 	char msg[8];
 	sqlite3 *db = rule_db(e, msg, sizeof msg);
-	e->sql_deadline = hd_now() + e->cfg->sb_sql_ms / 1000.0;
+	e->sql_deadline = hd_now() + seconds;
 	if (db)
 		sqlite3_progress_handler(db, 1000, progress, e);
 }
@@ -570,15 +580,15 @@ static void compute_sql(hd_engine *e, int mi, int ctx)
 		fail_sql(e, mi, ctx, "%s: metric '%s': %s", m->where, m->name, msg);
 	}
 	trace_sql(e, st, ctx);
-	/* Host work, not the rule's: a watching host gives it sql_ms more. */
-	double allowance = e->cfg->sb_sql_ms / 1000.0;
+	/* Host work, not the rule's: a watching host gives it as much more. */
+	double allowance = hd_metric_allowance(e, m->kind);
 	if (e->watch)
 		e->watch->deadline += allowance;
 	double *v = hd_xmalloc(sizeof *v * (size_t)(n ? n : 1));
 	unsigned char *seen = hd_xcalloc((size_t)(n ? n : 1), 1);
 	for (int i = 0; i < n; i++)
 		v[i] = none;
-	hd_rule_sql_arm(e);
+	hd_rule_sql_arm(e, allowance);
 	int rc;
 	long long dup = 0;
 	int has_dup = 0;
@@ -598,8 +608,13 @@ static void compute_sql(hd_engine *e, int mi, int ctx)
 	/* The statement's own connection: rule SQL may run on a reader. */
 	sqlite3 *db = sqlite3_db_handle(st);
 	sqlite3_progress_handler(db, 0, NULL, NULL);
-	snprintf(msg, sizeof msg, "%s", rc == SQLITE_INTERRUPT ? "the query ran longer than sandbox.sql_ms"
-							       : sqlite3_errmsg(db));
+	if (rc != SQLITE_INTERRUPT)
+		snprintf(msg, sizeof msg, "%s", sqlite3_errmsg(db));
+	else if (n <= 10000)
+		snprintf(msg, sizeof msg, "the query ran longer than sandbox.sql_ms");
+	else /* the limit grew with the organisation: say what it was */
+		snprintf(msg, sizeof msg, "the query ran longer than sandbox.sql_ms (%.3g s for %d %ss)", allowance,
+			 n, m->kind == HD_REP ? "rep" : "team");
 	sqlite3_finalize(st);
 	free(seen);
 	hd_lua_pause(&e->lua, hd_now() - t0);
@@ -647,14 +662,14 @@ static void compute_plugin(hd_engine *e, int mi, int ctx)
 				 e->mfails[i].why);
 		}
 	huddle_metric_call call = { e, mi, ctx, m->kind == HD_REP ? HUDDLE_REP : HUDDLE_TEAM, v };
-	double t0 = hd_now(), allowance = e->cfg->sb_sql_ms / 1000.0;
+	double t0 = hd_now(), allowance = hd_metric_allowance(e, m->kind);
 	if (e->watch) {
 		e->watch->deadline += allowance;
 		e->watch->metric_ctx = ctx;
 		e->watch->metric = mi;
 	}
 	hd_plugin_failure(p->owner); /* forget a message of an earlier call */
-	hd_rule_sql_arm(e);
+	hd_rule_sql_arm(e, allowance);
 	int rc = p->metric(p->owner, p->ud, &call);
 	if (e->watch)
 		e->watch->metric = -1;

@@ -164,6 +164,22 @@ class SqlSandbox(hardening.Case):
         leftovers = [f for f in os.listdir("/var/tmp") + os.listdir("/tmp") if f.startswith("etilqs_")]
         self.assertEqual(leftovers, [], "no temporary files left behind")
 
+    def test_S7_a_metric_query_may_take_sql_ms_per_10000_subjects_and_no_more(self):
+        # A metric reads every rep's rows at once: its limit grows with the
+        # organisation (a fixed one stopped every metric at a million reps),
+        # and a runaway query is still stopped.
+        con = self.connect("team.db")
+        con.execute("WITH RECURSIVE c(x) AS (SELECT 1000 UNION ALL SELECT x + 1 FROM c WHERE x < 25999) "
+                    "INSERT INTO reps(id, name, team_id) SELECT x, 'rep ' || x, 1 FROM c")
+        con.commit()
+        n = con.execute("SELECT count(*) FROM reps WHERE active = 1").fetchone()[0]
+        con.close()
+        self.assertGreater(n, 25000)
+        self.config(sql_ms=100)
+        errors = self.metric("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+                             "SELECT r.id, count(*) FROM reps r, c GROUP BY r.id")
+        self.assertIn("ran longer than sandbox.sql_ms (%.3g s for %d reps)" % (0.1 * n / 10000, n), errors[0])
+
     # -- S8 ----------------------------------------------------------------
 
     def test_S8_huge_values_are_refused_before_they_are_built(self):
