@@ -512,10 +512,12 @@ class Check(hcli.HuddleTestCase):
         self.assertEqual(r.rc, 0, repr(r))
         # The example raises collaboration to 25 on purpose: the one warning
         # says what that does to every share.
+        with open(cfg) as f:
+            line = [n for n, l in enumerate(f, 1) if "collaboration = 25" in l][0]
         self.assertEqual([l for l in r.out.splitlines() if "warning" in l],
-                         ["%s:67: warning: rep score weights add up to 115, not 100: each score counts as its "
+                         ["%s:%d: warning: rep score weights add up to 115, not 100: each score counts as its "
                           "share of 115, so attainment's 30 is 26.1%% of the score, not 30.0%%; rules.weights "
-                          "changed collaboration from 15 to 25" % cfg])
+                          "changed collaboration from 15 to 25" % (cfg, line)])
 
 
 if __name__ == "__main__":
