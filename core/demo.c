@@ -554,9 +554,17 @@ int hd_demo_generate(sqlite3 *db, const hd_demo_opts *opts, hd_err *err)
 	 * place) needs neither the WAL nor a journal: every page is written
 	 * once, where a WAL writes it twice and grows to the size of the
 	 * database (52 GB written for 14 GB at a million reps). */
-	rc = opts->fresh ? hd_db_exec(db, "PRAGMA journal_mode = OFF", err) : 0;
-	if (!rc)
-		rc = hd_db_exec(db, "BEGIN IMMEDIATE", err);
+	int unjournaled = 0;
+	if (opts->fresh) {
+		/* Defensive mode (db.c) refuses journal_mode = OFF, rightly for
+		 * any database but this one. */
+		char mode[16];
+		sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 0, (int *)NULL);
+		pragma(db, "journal_mode", "OFF", mode, sizeof mode);
+		sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
+		unjournaled = !strcmp(mode, "off");
+	}
+	rc = hd_db_exec(db, "BEGIN IMMEDIATE", err);
 	if (!rc) {
 		rc = fill(&g, opts, err);
 		if (!rc)
@@ -564,7 +572,7 @@ int hd_demo_generate(sqlite3 *db, const hd_demo_opts *opts, hd_err *err)
 		if (rc)
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	}
-	if (!rc && opts->fresh)
+	if (!rc && unjournaled)
 		rc = hd_db_exec(db, "PRAGMA journal_mode = WAL", err);
 	for (int k = LOAD_PRAGMAS - 1; k >= 0; k--)
 		if (saved[k][0])

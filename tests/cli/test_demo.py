@@ -57,6 +57,10 @@ class Demo(hcli.HuddleTestCase):
         while not [f for f in os.listdir(".") if f.startswith("big.db.tmp")] and time.monotonic() < deadline:
             time.sleep(0.05)
         time.sleep(0.3)  # rows are being written
+        tmp = [f for f in os.listdir(".") if f.startswith("big.db.tmp")]
+        # Nobody else can see the new file: it is written once, without a
+        # WAL that would take every page a second time.
+        self.assertEqual([f for f in tmp if f.endswith(("-wal", "-journal"))], [], tmp)
         proc.kill()
         proc.wait()
         self.assertFalse(os.path.exists("big.db"), "a half-filled database under the name")
