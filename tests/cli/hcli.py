@@ -12,6 +12,8 @@ write rule and config files.  Standard library only.
 
 import json
 import os
+import pty
+import select
 import shutil
 import sqlite3
 import subprocess
@@ -78,6 +80,34 @@ class HuddleTestCase(unittest.TestCase):
             return Result(list(args), proc.returncode, proc.stdout, proc.stderr)
         return Result(list(args), proc.returncode, proc.stdout.decode("utf-8", "replace"),
                       proc.stderr.decode("utf-8", "replace"))
+
+    def run_on_terminal(self, args, env):
+        """Runs huddle with stdout and stderr on a pseudo-terminal."""
+        try:
+            master, slave = pty.openpty()
+        except OSError as e:
+            self.skipTest("no pseudo-terminal here: %s" % e)
+        proc = subprocess.Popen([HUDDLE] + args, cwd=self.tmp, env=env, stdin=subprocess.DEVNULL,
+                                stdout=slave, stderr=slave)
+        os.close(slave)
+        chunks = []
+        while True:
+            ready, _, _ = select.select([master], [], [], 30)
+            if not ready:
+                proc.kill()
+                break
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the other side closed
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.close(master)
+        self.assertEqual(proc.wait(timeout=30), 0)
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    # -- table ---------------------------------------------------------
 
     def ok(self, *args, **kw):
         """Runs huddle and fails the test unless it exits 0."""

@@ -25,10 +25,6 @@ import sys
 sys.dont_write_bytecode = True  # keep the source tree clean
 
 import json
-import os
-import pty
-import select
-import subprocess
 
 import hcli
 from hcli import insert
@@ -475,27 +471,8 @@ coach "fragile" {
 
     def on_terminal(self, env):
         """Runs a backtest with stdout and stderr on a pseudo-terminal."""
-        try:
-            master, slave = pty.openpty()
-        except OSError as e:
-            self.skipTest("no pseudo-terminal here: %s" % e)
-        proc = subprocess.Popen([hcli.HUDDLE, "backtest", "--config", "main.cfg", "--db", self.db,
-                                 "--periods", "2025-Q1..2025-Q4"],
-                                cwd=self.tmp, env=env, stdin=subprocess.DEVNULL, stdout=slave,
-                                stderr=slave)
-        os.close(slave)
-        chunks = []
-        while select.select([master], [], [], 30)[0]:
-            try:
-                data = os.read(master, 65536)
-            except OSError:  # EIO: the other side closed
-                break
-            if not data:
-                break
-            chunks.append(data)
-        os.close(master)
-        self.assertEqual(proc.wait(timeout=30), 0)
-        return b"".join(chunks).decode("utf-8", "replace")
+        return self.run_on_terminal(["backtest", "--config", "main.cfg", "--db", self.db,
+                                     "--periods", "2025-Q1..2025-Q4"], env)
 
     def test_a_terminal_gets_a_progress_bar_per_period_and_colour_unless_no_color(self):
         env = dict(self.env, TERM="xterm")

@@ -28,11 +28,8 @@ sys.dont_write_bytecode = True  # keep the source tree clean
 import csv
 import io
 import os
-import pty
 import re
-import select
 import shutil
-import subprocess
 
 import hcli
 from hcli import insert
@@ -500,32 +497,6 @@ class Compare(hcli.HuddleTestCase):
         env.pop("NO_COLOR", None)
         r = self.compare("--rules", self.reweighted(), *PERIOD, env=env)
         self.assertNotIn(ANSI, r.out + r.err)
-
-    def run_on_terminal(self, args, env):
-        """Runs huddle with stdout and stderr on a pseudo-terminal."""
-        try:
-            master, slave = pty.openpty()
-        except OSError as e:
-            self.skipTest("no pseudo-terminal here: %s" % e)
-        proc = subprocess.Popen([hcli.HUDDLE] + args, cwd=self.tmp, env=env, stdin=subprocess.DEVNULL,
-                                stdout=slave, stderr=slave)
-        os.close(slave)
-        chunks = []
-        while True:
-            ready, _, _ = select.select([master], [], [], 30)
-            if not ready:
-                proc.kill()
-                break
-            try:
-                data = os.read(master, 65536)
-            except OSError:  # EIO: the other side closed
-                break
-            if not data:
-                break
-            chunks.append(data)
-        os.close(master)
-        self.assertEqual(proc.wait(timeout=30), 0)
-        return b"".join(chunks).decode("utf-8", "replace")
 
     def test_table_has_colour_on_a_terminal_unless_no_color(self):
         args = ["compare", "--config", "main.cfg", "--db", self.db, "--rules", self.reweighted(), *PERIOD]

@@ -6,10 +6,6 @@ sys.dont_write_bytecode = True  # keep the source tree clean
 
 import csv
 import io
-import os
-import pty
-import select
-import subprocess
 
 import fixture
 import hcli
@@ -27,34 +23,6 @@ class Formats(hcli.HuddleTestCase):
     def eval(self, *extra, env=None):
         return self.ok("eval", "--config", "main.cfg", "--db", self.db, *PERIOD, "--no-save", *extra,
                        env=env)
-
-    def run_on_terminal(self, args, env):
-        """Runs huddle with stdout and stderr on a pseudo-terminal."""
-        try:
-            master, slave = pty.openpty()
-        except OSError as e:
-            self.skipTest("no pseudo-terminal here: %s" % e)
-        proc = subprocess.Popen([hcli.HUDDLE] + args, cwd=self.tmp, env=env, stdin=subprocess.DEVNULL,
-                                stdout=slave, stderr=slave)
-        os.close(slave)
-        chunks = []
-        while True:
-            ready, _, _ = select.select([master], [], [], 30)
-            if not ready:
-                proc.kill()
-                break
-            try:
-                data = os.read(master, 65536)
-            except OSError:  # EIO: the other side closed
-                break
-            if not data:
-                break
-            chunks.append(data)
-        os.close(master)
-        self.assertEqual(proc.wait(timeout=30), 0)
-        return b"".join(chunks).decode("utf-8", "replace")
-
-    # -- table ---------------------------------------------------------
 
     def test_table_is_the_default_and_shows_teams_leaderboard_recognition_coaching_errors(self):
         out = self.eval().out
