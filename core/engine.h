@@ -51,6 +51,7 @@ typedef struct hd_watch {
 	volatile int kind, subject;
 	volatile int rule; /* index into rules, or -1 between rule calls */
 	volatile int metric, metric_ctx; /* a plugin's metric provider running, or -1 */
+	volatile int prefetch; /* computing metrics before any rule (hd_metrics_prefetch) */
 	char fatal[1024];  /* why the worker gave up on the whole run */
 } hd_watch;
 
@@ -69,6 +70,8 @@ typedef struct hd_engine {
 	double sql_deadline; /* for the progress handler of rule SQL */
 	int in_process;	      /* evaluate here, without a watched worker (unit tests) */
 	hd_watch *watch;      /* set inside a worker */
+	struct hd_mshare *share; /* inside one of several workers: SQL metrics shared (mshare.h) */
+	int share_owner;      /* this worker's number in the share */
 	char fatal[1024];     /* a damaged database met by rule SQL: no run */
 	hd_skip *skips;	      /* rule calls the watchdog stopped */
 	int nskips;
@@ -135,6 +138,11 @@ sqlite3 *hd_rule_sql_db(hd_engine *e, char *msg, size_t n);
 void hd_metrics_add_plugins(hd_engine *e);
 /* Makes sure period ctx exists (m.prev...); ctx < HD_MAX_PERIODS. */
 void hd_engine_ctx(hd_engine *e, int ctx);
+/* In one of several workers: computes the run's SQL metrics that no
+ * worker has claimed yet, walking them forwards or backwards (so that two
+ * workers meet in the middle), before any rule reads them.  A metric that
+ * fails fails for every reader, with its message, as if read lazily. */
+void hd_metrics_prefetch(hd_engine *e, int backwards);
 
 /* The huddle.* library and subject objects (lapi.c) ------------------ */
 

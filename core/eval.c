@@ -313,7 +313,7 @@ void hd_eval_begin(hd_engine *e, hd_result *res)
 	}
 }
 
-void hd_eval_range(hd_engine *e, hd_result *res, hd_kind kind, int index, hd_card_sink sink, void *ud)
+void hd_eval_range(hd_engine *e, hd_result *res, int from, int to, hd_card_sink sink, void *ud)
 {
 	lua_State *L = e->lua.L;
 	lua_pushlightuserdata(L, e);
@@ -324,12 +324,16 @@ void hd_eval_range(hd_engine *e, hd_result *res, hd_kind kind, int index, hd_car
 	s.items = hd_xmalloc(sizeof *s.items * (size_t)s.cap);
 	s.errs = hd_xmalloc(sizeof *s.errs * (size_t)s.cap * 2);
 	s.expl = hd_xmalloc(sizeof *s.expl * (size_t)s.cap);
-	for (int k = kind; k <= HD_TEAM; k++) {
+	for (int k = HD_REP; k <= HD_TEAM; k++) {
+		int base = k == HD_REP ? 0 : res->nreps;
+		int n = k == HD_REP ? res->nreps : res->nteams;
+		int lo = from > base ? from - base : 0, hi = to - base < n ? to - base : n;
+		if (lo >= hi)
+			continue;
 		plan p;
 		plan_build(&e->rules, (hd_kind)k, &p);
-		int n = k == HD_REP ? res->nreps : res->nteams;
 		hd_scorecard *cards = k == HD_REP ? res->reps : res->teams;
-		for (int i = k == (int)kind ? index : 0; i < n; i++) {
+		for (int i = lo; i < hi; i++) {
 			if (e->watch) {
 				e->watch->kind = k;
 				e->watch->subject = i;
@@ -374,7 +378,7 @@ int hd_eval_run(hd_engine *e, hd_result *res, void (*progress)(void *, double), 
 	} else {
 		hd_eval_begin(e, res);
 		progress_sink ps = { progress, ud, 0, res->nreps + res->nteams, (res->nreps + res->nteams) / 100 + 1 };
-		hd_eval_range(e, res, HD_REP, 0, report_progress, &ps);
+		hd_eval_range(e, res, 0, res->nreps + res->nteams, report_progress, &ps);
 		if (e->fatal[0]) {
 			hd_result_free(res);
 			return hd_err_set(err, HD_EINPUT, "%s", e->fatal);

@@ -21,14 +21,16 @@ int hd_eval_run(hd_engine *e, hd_result *res, void (*progress)(void *, double), 
  * result's arena (the worker does). */
 typedef void (*hd_card_sink)(void *ud, const hd_scorecard *card);
 
-/* The steps of hd_eval_run, for the worker: sizes res for the engine's
- * subjects; evaluates the subjects from (kind, index) on, reps before
- * teams, handing each finished card to sink; ranks the cards. */
+/* The steps of hd_eval_run, for the workers: sizes res for the engine's
+ * subjects; evaluates the subjects at positions [from, to) of the run's
+ * order (reps 0 .. nreps-1, then teams from nreps on), handing each
+ * finished card to sink; ranks the cards. */
 void hd_eval_begin(hd_engine *e, hd_result *res);
-void hd_eval_range(hd_engine *e, hd_result *res, hd_kind kind, int index, hd_card_sink sink, void *ud);
+void hd_eval_range(hd_engine *e, hd_result *res, int from, int to, hd_card_sink sink, void *ud);
 void hd_eval_finish(hd_engine *e, hd_result *res);
 
-/* Evaluates in a watched worker process (worker.c); the result is as
+/* Evaluates in watched worker processes (worker.c), one per core for a
+ * large organisation (HUDDLE_WORKERS sets how many); the result is as
  * hd_eval_range would leave it.  Returns HD_EIO if no worker can run. */
 int hd_worker_run(hd_engine *e, hd_result *res, void (*progress)(void *, double), void *ud, hd_err *err);
 

@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db.h"
 #include "engine.h"
+#include "mshare.h"
 #include "plugin.h"
 
 #define VIEW_MT "huddle.view"
@@ -558,7 +560,29 @@ static int fail_sql(hd_engine *e, int mi, int ctx, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	e->ctx[ctx].failed[mi] = hd_xstrdup(msg);
+	if (e->share) /* the other workers' reads fail the same way */
+		hd_mshare_publish(e->share, mi, ctx, e->share_owner, msg);
 	return raise(e->lua.L, "%s", msg);
+}
+
+/* Another worker computes metric mi for ctx: waits for it as for a query
+ * of one's own (the time is not the rule's), and returns the slot's state
+ * then: done, failed, or claimed by this worker (the other one died). */
+static int await_shared(hd_engine *e, int mi, int ctx, double **v, const char **why)
+{
+	double t0 = hd_now(), allowance = hd_metric_allowance(e, e->rules.metrics[mi].kind);
+	if (e->watch)
+		e->watch->deadline += allowance;
+	int st;
+	while ((st = hd_mshare_claim(e->share, mi, ctx, e->share_owner, v, why)) == HD_MS_BUSY) {
+		struct timespec ts = { 0, 200000 };
+		nanosleep(&ts, NULL);
+	}
+	double waited = hd_now() - t0;
+	hd_lua_pause(&e->lua, waited);
+	if (e->watch)
+		e->watch->deadline += waited - allowance;
+	return st;
 }
 
 /* Where the sorts and temporary B-trees of rule SQL live.  Queries from
@@ -584,7 +608,24 @@ static void compute_sql(hd_engine *e, int mi, int ctx)
 	const hd_metric_def *m = &e->rules.metrics[mi];
 	int n = subject_count(e, m->kind);
 	const hd_idmap *ids = m->kind == HD_REP ? &e->subj.rep_ids : &e->subj.team_ids;
-	double t0 = hd_now(), none = m->has_default ? m->def : NAN;
+	double none = m->has_default ? m->def : NAN;
+	double *v = NULL; /* in the share when this worker claimed it there */
+	if (e->share) {
+		const char *why = NULL;
+		int st = hd_mshare_claim(e->share, mi, ctx, e->share_owner, &v, &why);
+		if (st == HD_MS_BUSY)
+			st = await_shared(e, mi, ctx, &v, &why);
+		if (st == HD_MS_DONE) {
+			e->ctx[ctx].values[mi] = v;
+			return;
+		}
+		if (st == HD_MS_FAILED)
+			fail_sql(e, mi, ctx, "%s", why);
+		if (st == HD_MS_PRIVATE)
+			v = NULL;
+	}
+	int own = !v; /* values this process allocated (and frees on failure) */
+	double t0 = hd_now();
 	char msg[512];
 	sqlite3_stmt *st;
 	sqlite3 *db = rule_db(e, msg, sizeof msg);
@@ -608,7 +649,8 @@ static void compute_sql(hd_engine *e, int mi, int ctx)
 	double allowance = hd_metric_allowance(e, m->kind);
 	if (e->watch)
 		e->watch->deadline += allowance;
-	double *v = hd_xmalloc(sizeof *v * (size_t)(n ? n : 1));
+	if (own)
+		v = hd_xmalloc(sizeof *v * (size_t)(n ? n : 1));
 	unsigned char *seen = hd_xcalloc((size_t)(n ? n : 1), 1);
 	for (int i = 0; i < n; i++)
 		v[i] = none;
@@ -646,12 +688,14 @@ static void compute_sql(hd_engine *e, int mi, int ctx)
 	if (e->watch)
 		e->watch->deadline += hd_now() - t0 - allowance;
 	if (has_dup) {
-		free(v);
+		if (own)
+			free(v);
 		fail_sql(e, mi, ctx, "%s: metric '%s': returned %s %lld twice; group the rows by %s", m->where,
 			 m->name, m->kind == HD_REP ? "rep" : "team", dup, m->kind == HD_REP ? "rep_id" : "team_id");
 	}
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		free(v);
+		if (own)
+			free(v);
 		int base = rc & 0xff;
 		if (base == SQLITE_CORRUPT || base == SQLITE_NOTADB || base == SQLITE_IOERR) {
 			/* Not the rule's fault and not one subject's: the database
@@ -665,7 +709,42 @@ static void compute_sql(hd_engine *e, int mi, int ctx)
 		}
 		fail_sql(e, mi, ctx, "%s: metric '%s': %s", m->where, m->name, msg);
 	}
+	if (e->share)
+		hd_mshare_publish(e->share, mi, ctx, e->share_owner, NULL);
 	e->ctx[ctx].values[mi] = v;
+}
+
+/* Computes one metric under a protected call (hd_metrics_prefetch). */
+static int prefetch_one(lua_State *L)
+{
+	hd_engine *e = lua_touserdata(L, 1);
+	int mi = (int)lua_tointeger(L, 2);
+	if (!e->ctx[0].values[mi] && !e->ctx[0].failed[mi])
+		compute_sql(e, mi, 0);
+	return 0;
+}
+
+void hd_metrics_prefetch(hd_engine *e, int backwards)
+{
+	lua_State *L = e->lua.L;
+	int n = e->rules.nmetrics;
+	if (e->watch)
+		e->watch->prefetch = 1;
+	for (int k = 0; k < n; k++) {
+		int mi = backwards ? n - 1 - k : k;
+		const hd_metric_def *m = &e->rules.metrics[mi];
+		if (!m->sql || !subject_count(e, m->kind) || !hd_mshare_unclaimed(e->share, mi, 0))
+			continue;
+		if (e->watch) /* the host holds each query to its allowance */
+			e->watch->deadline = hd_now();
+		lua_pushcfunction(L, prefetch_one);
+		lua_pushlightuserdata(L, e);
+		lua_pushinteger(L, mi);
+		if (lua_pcall(L, 2, 0, 0) != LUA_OK)
+			lua_pop(L, 1); /* kept in the share: each read fails with it */
+	}
+	if (e->watch)
+		e->watch->prefetch = 0;
 }
 
 /* Runs a plugin's metric provider for every subject of ctx.  Like a SQL

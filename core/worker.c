@@ -14,10 +14,13 @@
  */
 /* MAP_ANONYMOUS is not POSIX but every Linux libc has it. */
 #define _DEFAULT_SOURCE 1
+#define _GNU_SOURCE 1 /* sched_getaffinity */
 
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +31,10 @@
 
 #include "db.h"
 #include "eval.h"
+#include "mshare.h"
 
 #define GRACE_S 0.25	/* beyond sandbox.time_ms before the host kills */
+#define HD_MAX_WORKERS 16
 #define POLL_MS 20
 
 /* A growable byte buffer for one frame. */
@@ -282,11 +287,13 @@ static void send_card(void *ud, const hd_scorecard *card)
 		flush_cards(cs);
 }
 
-/* The worker: its own hardened read-only connection for a database file
+/* A worker: its own hardened read-only connection for a database file
  * (a connection must not be used across fork; an in-memory database is
- * the fork's own copy), then the subjects from (kind, index) on.  Never
+ * the fork's own copy), the SQL metrics no other worker has claimed yet
+ * when there are several, then the subjects at [from, to).  Never
  * returns. */
-static void child(hd_engine *e, hd_result *res, hd_watch *w, int fd, int kind, int index)
+static void child(hd_engine *e, hd_result *res, hd_watch *w, int fd, int from, int to, hd_mshare *share,
+		  int owner, int prefetch)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	e->watch = w;
@@ -297,8 +304,16 @@ static void child(hd_engine *e, hd_result *res, hd_watch *w, int fd, int kind, i
 		e->db = ro;
 	else if (rc != HD_EINPUT) /* HD_EINPUT: in memory, the fork's own copy */
 		_exit(4);
+	if (share) {
+		e->share = share;
+		e->share_owner = owner;
+		/* Odd workers walk the metrics backwards: two meet in the middle
+		 * and the second core runs queries from the first moment. */
+		if (prefetch)
+			hd_metrics_prefetch(e, owner % 2);
+	}
 	child_sink cs = { e, res, fd, { 0 }, hd_now() };
-	hd_eval_range(e, res, (hd_kind)kind, index, send_card, &cs);
+	hd_eval_range(e, res, from, to, send_card, &cs);
 	flush_cards(&cs);
 	_exit(0);
 }
@@ -325,22 +340,31 @@ static void add_skip(hd_engine *e, const hd_watch *w, const char *why)
 	}
 }
 
-/* Runs one worker from (*kind, *index) until it finishes or is stopped.
- * Returns 1 when every subject arrived, 0 when a fresh worker must go
- * on at the first subject that did not arrive, left in *kind, *index
- * (at or before the stopped call, w->kind and w->subject, which is now
- * a skip), or HD_EIO. */
-static int supervise(hd_engine *e, hd_result *res, hd_watch *w, int *next_kind, int *next_index, int *done,
-		     void (*progress)(void *, double), void *ud, hd_err *err)
+/* One worker's share of the run: the subjects at positions [from, to)
+ * (reps, then teams), of which those before `next` have arrived. */
+typedef struct wslot {
+	hd_watch *w;
+	int from, to, next;
+	int start;    /* where the running worker started */
+	int lazy;     /* a worker died computing metrics up front: no more of that */
+	pid_t pid;    /* 0: not running */
+	int fd;
+	buf in;
+	char why[256]; /* why the host stopped it; "" none */
+} wslot;
+
+/* Forks the worker for slot k from its next subject. */
+static int start(hd_engine *e, hd_result *res, wslot *ws, int k, hd_mshare *share, hd_err *err)
 {
-	int kind = *next_kind, index = *next_index;
 	int fds[2];
 	if (pipe(fds))
 		return hd_err_set(err, HD_EIO, "cannot start an evaluation worker: %s", strerror(errno));
-	w->kind = kind;
-	w->subject = index;
+	hd_watch *w = ws->w;
+	w->kind = ws->next < res->nreps ? HD_REP : HD_TEAM;
+	w->subject = ws->next < res->nreps ? ws->next : ws->next - res->nreps;
 	w->rule = -1;
 	w->metric = w->metric_ctx = -1;
+	w->prefetch = 0;
 	fflush(NULL); /* nothing buffered may be written twice */
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -350,65 +374,73 @@ static int supervise(hd_engine *e, hd_result *res, hd_watch *w, int *next_kind, 
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		child(e, res, w, fds[1], kind, index);
+		child(e, res, w, fds[1], ws->next, ws->to, share, k, !ws->lazy);
 	}
 	close(fds[1]);
-	int total = res->nreps + res->nteams, rc = 0, status = 0;
-	buf in = { 0 };
-	char why[256] = "";
-	for (;;) {
-		struct pollfd pfd = { fds[0], POLLIN, 0 };
-		int pr = poll(&pfd, 1, POLL_MS);
-		if (pr > 0) {
-			unsigned char chunk[65536];
-			ssize_t n = read(fds[0], chunk, sizeof chunk);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break; /* the worker closed its end: done or dead */
-			put(&in, chunk, (size_t)n);
-			size_t off = 0;
-			while (in.len - off >= 4) {
-				int32_t flen;
-				memcpy(&flen, in.p + off, 4);
-				if (flen < 4 || (size_t)flen > in.len - off)
-					break;
-				if (decode(e, res, in.p + off, (size_t)flen)) {
-					kill(pid, SIGKILL);
-					rc = hd_err_set(err, HD_EIO, "internal error: a malformed result from the worker");
-					goto out;
-				}
-				/* Frames come in subject order: reps, then teams. */
-				int32_t fk, fi;
-				memcpy(&fk, in.p + off + 4, 4);
-				memcpy(&fi, in.p + off + 8, 4);
-				*next_kind = fi + 1 == res->nreps && fk == HD_REP ? HD_TEAM : fk;
-				*next_index = fi + 1 == res->nreps && fk == HD_REP ? 0 : fi + 1;
-				off += (size_t)flen;
-				if (progress && ++*done % (total / 100 + 1) == 0)
-					progress(ud, (double)*done / total);
-			}
-			memmove(in.p, in.p + off, in.len - off);
-			in.len -= off;
-		} else if (w->rule >= 0 && hd_now() > w->deadline + GRACE_S) {
-			kill(pid, SIGKILL);
-			snprintf(why, sizeof why,
-				 "time limit of %d ms exceeded: the rule was stopped (sandbox.time_ms)",
-				 e->cfg->sb_time_ms);
+	ws->pid = pid;
+	ws->fd = fds[0];
+	ws->start = ws->next;
+	ws->in.len = 0;
+	ws->why[0] = 0;
+	return 0;
+}
+
+/* Decodes the whole frames read so far; -1 on a malformed one. */
+static int take_frames(hd_engine *e, hd_result *res, wslot *ws, int *done, void (*progress)(void *, double),
+		       void *ud)
+{
+	int total = res->nreps + res->nteams;
+	size_t off = 0;
+	while (ws->in.len - off >= 4) {
+		int32_t flen;
+		memcpy(&flen, ws->in.p + off, 4);
+		if (flen < 4 || (size_t)flen > ws->in.len - off)
 			break;
-		}
+		if (decode(e, res, ws->in.p + off, (size_t)flen))
+			return -1;
+		/* A worker's frames come in the order of its subjects. */
+		int32_t fk, fi;
+		memcpy(&fk, ws->in.p + off + 4, 4);
+		memcpy(&fi, ws->in.p + off + 8, 4);
+		ws->next = (fk == HD_REP ? 0 : res->nreps) + fi + 1;
+		off += (size_t)flen;
+		if (progress && ++*done % (total / 100 + 1) == 0)
+			progress(ud, (double)*done / total);
 	}
-out:
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	memmove(ws->in.p, ws->in.p + off, ws->in.len - off);
+	ws->in.len -= off;
+	return 0;
+}
+
+/* Reaps the worker of a slot whose pipe closed.  Returns 1 when its
+ * share is done, 0 when a fresh worker must go on from ws->next (the
+ * call it was in is now a skip), or an error. */
+static int reap(hd_engine *e, wslot *ws, hd_mshare *share, int k, hd_err *err)
+{
+	int status = 0;
+	close(ws->fd);
+	while (waitpid(ws->pid, &status, 0) < 0 && errno == EINTR)
 		;
-	free(in.p);
-	if (rc)
-		return rc;
-	if (!why[0] && WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 1;
+	ws->pid = 0;
+	/* What it was computing for the others is free to compute again. */
+	hd_mshare_release(share, k);
+	hd_watch *w = ws->w;
+	char why[256];
+	snprintf(why, sizeof why, "%s", ws->why);
+	if (!why[0] && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		if (ws->next == ws->to)
+			return 1;
+		return hd_err_set(err, HD_EIO, "internal error: an evaluation worker ended early");
+	}
 	if (!why[0] && WIFEXITED(status) && WEXITSTATUS(status) == 3 && w->fatal[0])
 		return hd_err_set(err, HD_EINPUT, "%s", w->fatal);
+	if (w->prefetch) {
+		/* No rule ran yet, none is to blame: the next worker reads its
+		 * metrics lazily, inside the rules, where a metric that stops
+		 * the worker again fails those rules like any other call. */
+		ws->lazy = 1;
+		return 0;
+	}
 	if (!why[0]) {
 		if (WIFSIGNALED(status))
 			snprintf(why, sizeof why, "the rule crashed the evaluator (signal %d) and was stopped",
@@ -416,7 +448,7 @@ out:
 		else
 			snprintf(why, sizeof why, "the evaluator stopped unexpectedly (exit %d) in this rule",
 				 WEXITSTATUS(status));
-		if (w->rule < 0 && w->kind == HD_REP && w->subject == index && kind == HD_REP && !*done)
+		if (w->rule < 0 && ws->next == ws->from && ws->start == ws->from)
 			return hd_err_set(err, HD_EIO, "the evaluation worker failed before any rule ran (%s)",
 					  why);
 	}
@@ -424,20 +456,108 @@ out:
 	return 0;
 }
 
+/* How many workers share a run: one per core the process may use, for an
+ * organisation large enough to pay for it (1,000 subjects a worker);
+ * HUDDLE_WORKERS=N sets it. */
+static int worker_count(int subjects)
+{
+	const char *env = getenv("HUDDLE_WORKERS");
+	if (env && *env) {
+		char *end;
+		long n = strtol(env, &end, 10);
+		if (*end || n < 1 || n > HD_MAX_WORKERS) {
+			static int told;
+			if (!told++)
+				fprintf(stderr, "huddle: HUDDLE_WORKERS=%s is not a number from 1 to %d; ignored\n", env,
+					HD_MAX_WORKERS);
+		} else {
+			return (int)n < subjects ? (int)n : subjects > 0 ? subjects : 1;
+		}
+	}
+	cpu_set_t set;
+	int cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+	int n = subjects / 1000;
+	n = n < cpus ? n : cpus;
+	n = n < HD_MAX_WORKERS ? n : HD_MAX_WORKERS;
+	return n > 0 ? n : 1;
+}
+
 int hd_worker_run(hd_engine *e, hd_result *res, void (*progress)(void *, double), void *ud, hd_err *err)
 {
 	hd_eval_begin(e, res);
-	hd_watch *w = mmap(NULL, sizeof *w, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int total = res->nreps + res->nteams, nw = worker_count(total);
+	hd_watch *w = mmap(NULL, sizeof *w * (size_t)nw, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+			   0);
 	if (w == MAP_FAILED) {
 		hd_result_free(res);
 		return hd_err_set(err, HD_EIO, "cannot share memory with the evaluation worker: %s",
 				  strerror(errno));
 	}
-	int kind = HD_REP, index = 0, done = 0, rc;
-	while ((rc = supervise(e, res, w, &kind, &index, &done, progress, ud, err)) == 0)
-		;
-	munmap(w, sizeof *w);
-	if (rc < 0) {
+	/* Without the table (no memory for it) each worker computes alone. */
+	hd_mshare *share = nw > 1 ? hd_mshare_new(e) : NULL;
+	wslot ws[HD_MAX_WORKERS];
+	memset(ws, 0, sizeof ws);
+	int rc = 0, done = 0, running = 0;
+	for (int k = 0; k < nw; k++) {
+		ws[k].w = &w[k];
+		ws[k].from = ws[k].next = (int)((long long)total * k / nw);
+		ws[k].to = (int)((long long)total * (k + 1) / nw);
+		if (ws[k].from < ws[k].to && !rc && !(rc = start(e, res, &ws[k], k, share, err)))
+			running++;
+	}
+	while (running) {
+		struct pollfd pfd[HD_MAX_WORKERS];
+		int slot_of[HD_MAX_WORKERS], np = 0;
+		for (int k = 0; k < nw; k++)
+			if (ws[k].pid) {
+				pfd[np] = (struct pollfd){ ws[k].fd, POLLIN, 0 };
+				slot_of[np++] = k;
+			}
+		int pr = poll(pfd, (nfds_t)np, POLL_MS);
+		for (int i = 0; pr > 0 && i < np; i++) {
+			wslot *s = &ws[slot_of[i]];
+			if (!pfd[i].revents)
+				continue;
+			unsigned char chunk[65536];
+			ssize_t n = read(s->fd, chunk, sizeof chunk);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n > 0) {
+				put(&s->in, chunk, (size_t)n);
+				if (take_frames(e, res, s, &done, progress, ud) && !rc) {
+					kill(s->pid, SIGKILL);
+					rc = hd_err_set(err, HD_EIO, "internal error: a malformed result from the worker");
+				}
+				continue;
+			}
+			/* The worker closed its end: done, dead or stopped. */
+			running--;
+			int r = reap(e, s, share, slot_of[i], err);
+			if (r < 0 && !rc)
+				rc = r;
+			else if (r == 0 && !rc && !(rc = start(e, res, s, slot_of[i], share, err)))
+				running++;
+		}
+		double now = hd_now();
+		for (int k = 0; k < nw; k++) {
+			if (!ws[k].pid || ws[k].why[0])
+				continue;
+			if (rc) { /* the run failed: the others' work is for nothing */
+				kill(ws[k].pid, SIGKILL);
+				snprintf(ws[k].why, sizeof ws[k].why, "the run failed");
+			} else if ((w[k].rule >= 0 || w[k].prefetch) && now > w[k].deadline + GRACE_S) {
+				kill(ws[k].pid, SIGKILL);
+				snprintf(ws[k].why, sizeof ws[k].why,
+					 "time limit of %d ms exceeded: the rule was stopped (sandbox.time_ms)",
+					 e->cfg->sb_time_ms);
+			}
+		}
+	}
+	for (int k = 0; k < nw; k++)
+		free(ws[k].in.p);
+	hd_mshare_free(share);
+	munmap(w, sizeof *w * (size_t)nw);
+	if (rc) {
 		hd_result_free(res);
 		return rc;
 	}

@@ -79,11 +79,15 @@ for N in $SIZES; do
 		"$EVAL --format json --output /dev/null" >&2
 	hyperfine -N --style none --warmup 1 --runs "$R" --export-json "$W/eval-table.json" \
 		"$EVAL --format table --output /dev/null" >&2
+	# One worker: what a single core does (the default uses every core).
+	HUDDLE_WORKERS=1 hyperfine -N --style none --warmup 1 --runs "$R" --export-json "$W/eval-one.json" \
+		"$EVAL --format json --output /dev/null" >&2
 	hyperfine --style none --warmup 1 --runs "$R" --export-json "$W/floor.json" \
 		"sqlite3 -readonly $DB < $W/floor.sql > /dev/null" >&2
 	/usr/bin/time -v -o "$W/eval.time" $EVAL --format json --output /dev/null
 	EVAL_S=$(median "$W/eval-json.json")
 	TABLE_S=$(median "$W/eval-table.json")
+	ONE_S=$(median "$W/eval-one.json")
 	FLOOR_S=$(median "$W/floor.json")
 	PEAK=$(rss "$W/eval.time")
 
@@ -91,7 +95,8 @@ for N in $SIZES; do
 	# Score rules that read one metric already computed, 51 of them against
 	# 1: the difference is 50 rule calls per rep, each called through the
 	# sandbox, its component sent to the host and ranked.  --team keeps the
-	# report to one team, so writing it does not count.
+	# report to one team, so writing it does not count.  One worker: the
+	# target is per core.
 	for K in 1 51; do
 		mkdir -p "$W/calls$K"
 		{
@@ -106,7 +111,7 @@ for N in $SIZES; do
 	TEAM=$(sqlite3 -readonly "$DB" "SELECT t.name FROM teams t WHERE EXISTS (SELECT 1 FROM reps r
 		WHERE r.team_id = t.id AND r.active = 1) ORDER BY t.id LIMIT 1")
 	for K in 1 51; do
-		hyperfine -N --style none --warmup 1 --runs "$R" --export-json "$W/calls$K.json" \
+		HUDDLE_WORKERS=1 hyperfine -N --style none --warmup 1 --runs "$R" --export-json "$W/calls$K.json" \
 			"$HUDDLE eval --config $W/calls$K.cfg --db $DB --period 2026-Q3 --no-save --team '$TEAM' --format json --output /dev/null" >&2
 	done
 	CPS=$("$PY" -c 'import sys; n, a, b = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
@@ -124,17 +129,17 @@ print("%.2f" % (float(sys.argv[2]) * n["reps"] / n["rep_sample"] +
 		"$NV" "$(median "$W/naive-rep.json")" "$(median "$W/naive-team.json")")
 
 	ROWS="$ROWS$("$PY" -c 'import sys
-n, ev, tb, fl, nv, calls, peak, demo, trivial = sys.argv[1:]
-ev, tb, fl, nv, calls = float(ev), float(tb), float(fl), float(nv), int(calls)
-cps = "%.2f M" % (calls / (ev - fl) / 1e6) if ev > fl else "n/a"
-print("| %s | %.3f | %.3f | %.3f | %.2f | %.0f | %s | %s | %s | %s |" % (
-    format(int(n), ","), ev, tb, fl, ev / fl, nv / ev, cps, trivial, peak, demo))' \
-		"$N" "$EVAL_S" "$TABLE_S" "$FLOOR_S" "$NAIVE_S" "$CALLS" "$PEAK" "$DEMO_S" "$CPS")
+n, ev, tb, one, fl, nv, calls, peak, demo, trivial = sys.argv[1:]
+ev, tb, one, fl, nv, calls = float(ev), float(tb), float(one), float(fl), float(nv), int(calls)
+cps = "%.2f M" % (calls / (one - fl) / 1e6) if one > fl else "n/a"
+print("| %s | %.3f | %.3f | %.3f | %.3f | %.2f | %.0f | %s | %s | %s | %s |" % (
+    format(int(n), ","), ev, tb, one, fl, ev / fl, nv / ev, cps, trivial, peak, demo))' \
+		"$N" "$EVAL_S" "$TABLE_S" "$ONE_S" "$FLOOR_S" "$NAIVE_S" "$CALLS" "$PEAK" "$DEMO_S" "$CPS")
 "
 done
 
-HEAD="| reps | eval json (s) | eval table (s) | floor (s) | eval/floor | naive/eval | default rule calls/s (lower bound) | trivial rule calls/s | peak RSS (MB) | demo (s) |
-|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+HEAD="| reps | eval json (s) | eval table (s) | eval json, 1 worker (s) | floor (s) | eval/floor | naive/eval | default rule calls/s (lower bound) | trivial rule calls/s | peak RSS (MB) | demo (s) |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 TABLE="$HEAD
 $(printf '%s' "$ROWS")"
 echo "$TABLE"

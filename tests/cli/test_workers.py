@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""Several evaluation workers (one per core for a large organisation;
+HUDDLE_WORKERS=N sets how many): each evaluates its share of the subjects,
+and each SQL metric runs once, in whichever worker comes to it first, for
+all of them.  The report must not depend on how many there were."""
+
+import sys
+sys.dont_write_bytecode = True  # keep the source tree clean
+
+import json
+import os
+import signal
+import subprocess
+import time
+
+import hcli
+import test_watchdog
+from hcli import HuddleTestCase, insert, main
+
+EVAL = ["eval", "--db", "d.db", "--period", "2026-Q3", "--no-save", "--format", "json"]
+
+
+def without_clock(doc):
+    """The report without its creation time, which differs run to run."""
+    doc["run"].pop("created_at", None)
+    return doc
+
+
+def queries(trace):
+    """The SQL statements of a HUDDLE_SQL_TRACE script, each with its
+    parameters, in a canonical order."""
+    blocks = [b.strip() for b in trace.split(".parameter clear") if b.strip()]
+    return sorted(blocks)
+
+
+def workers_of(test, pid, n):
+    """The pids of the host's first n workers, once they all run."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+                kids = [int(k) for k in f.read().split()]
+        except OSError:
+            kids = []
+        if len(kids) >= n:
+            return kids
+        time.sleep(0.02)
+    test.fail("%d workers did not appear" % n)
+
+
+class DefaultRules(HuddleTestCase):
+    """The default rule set on a demo organisation, split among workers."""
+
+    def setUp(self):
+        super().setUp()
+        self.ok("demo", "--db", "d.db", "--reps", "120", "--seed", "5", "--end", "2026-Q3")
+
+    def run_with(self, workers, *extra, trace=None):
+        env = dict(self.env, HUDDLE_WORKERS=str(workers))
+        if trace:
+            env["HUDDLE_SQL_TRACE"] = os.path.join(self.tmp, trace)
+        return self.ok(*EVAL, *extra, env=env)
+
+    def test_the_report_is_the_same_with_one_two_or_five_workers(self):
+        one = without_clock(self.run_with(1).json())
+        self.assertGreater(len(one["reps"]), 100)
+        self.assertTrue(any(c["recognitions"] for c in one["reps"]), "the demo should recognise someone")
+        for n in (2, 5):
+            self.assertEqual(without_clock(self.run_with(n).json()), one, "%d workers" % n)
+
+    def test_the_table_is_the_same_too(self):
+        one = self.ok(*EVAL[:-2], env=dict(self.env, HUDDLE_WORKERS="1")).out
+        two = self.ok(*EVAL[:-2], env=dict(self.env, HUDDLE_WORKERS="2")).out
+        self.assertEqual(two, one)
+
+    def test_each_metric_query_runs_once_however_many_workers(self):
+        self.run_with(1, trace="one.sql")
+        self.run_with(3, trace="three.sql")
+        one, three = queries(self.read("one.sql")), queries(self.read("three.sql"))
+        self.assertGreater(len(one), 20)
+        self.assertEqual(len(three), len(set(three)), "a metric query ran twice")
+        self.assertEqual(three, one)
+
+    def test_a_bad_worker_count_is_named_and_the_run_goes_on(self):
+        for bad in ("0", "two", "100"):
+            r = self.huddle(*EVAL, env=dict(self.env, HUDDLE_WORKERS=bad))
+            self.assertEqual(r.rc, 0, r)
+            self.assertIn("HUDDLE_WORKERS=%s is not a number from 1 to 16" % bad, r.err)
+            self.assertGreater(len(r.json()["reps"]), 100)
+
+
+SLOW_METRIC = '''
+metric "slow_count" { doc = "the reps' ids, after a long count",
+  sql = [[WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < :param_n)
+          SELECT r.id, r.id + (SELECT max(x) FROM c) - :param_n FROM reps r]] }
+
+metric "broken" { doc = "names a rep twice",
+  sql = [[SELECT id, 1 FROM reps UNION ALL SELECT 1, 2]] }
+
+score "ids" { weight = 1, doc = "reads the slow metric",
+  fn = function(rep, m) return m.slow_count / 100, "id " .. m.slow_count end }
+
+recognize "never" { doc = "reads the broken metric", when = function(rep, m) return m.broken end }
+'''
+
+
+class SharedMetrics(HuddleTestCase):
+    """Hand-made rules: one slow SQL metric and one that fails."""
+
+    def setUp(self):
+        super().setUp()
+        self.init_db("d.db")
+        con = self.connect("d.db")
+        insert(con, "teams", [{"id": 1, "name": "West"}, {"id": 2, "name": "East"}])
+        insert(con, "reps", [{"id": i, "name": "Rep %d" % i, "team_id": 1 + i % 2} for i in range(1, 21)])
+        con.commit()
+        con.close()
+        self.write("rules/r.lua", SLOW_METRIC)
+
+    def config(self, n):
+        self.write("huddle.cfg", 'scripts = [ "rules" ];\nsandbox = { sql_ms = 60000; };\n'
+                   'rules = { params = { n = %d; }; };\n' % n)
+
+    def check_cards(self, doc):
+        reps = {c["id"]: c for c in doc["reps"]}
+        self.assertEqual(sorted(reps), list(range(1, 21)))
+        for i, c in reps.items():
+            comps = {k["rule"]: k for k in c["components"]}
+            self.assertEqual(comps["ids"]["value"], i / 100, c)
+            self.assertEqual(comps["ids"]["why"], "id %d" % i)
+            self.assertEqual([e["rule"] for e in c["errors"]], ["never"], c)
+            self.assertIn("metric 'broken': returned rep 1 twice", c["errors"][0]["message"])
+
+    def test_a_failing_metric_fails_the_same_way_in_every_worker(self):
+        self.config(10)
+        for n in ("1", "2", "4"):
+            r = self.huddle(*EVAL, env=dict(self.env, HUDDLE_WORKERS=n))
+            self.assertEqual(r.rc, 0, r)
+            self.check_cards(r.json())
+
+    def test_a_worker_killed_while_it_computes_a_metric_for_all_leaves_it_to_the_others(self):
+        # A count that takes seconds: one worker claims it, the other waits
+        # for it.  Killing the one that computes must free the metric for
+        # the others, not leave them waiting on a dead worker.
+        self.config(30000000)
+        trace = os.path.join(self.tmp, "trace.sql")
+        env = dict(self.env, HUDDLE_WORKERS="2", HUDDLE_SQL_TRACE=trace)
+        proc = subprocess.Popen([hcli.HUDDLE] + EVAL, cwd=self.tmp, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        workers = self.wait_for_workers(proc.pid, 2)
+        busy = self.busiest(workers)
+        os.kill(busy, signal.SIGKILL)
+        out, err = proc.communicate(timeout=120)
+        self.assertEqual(proc.returncode, 0, err)
+        self.check_cards(json.loads(out))
+        # Run twice: by the killed worker, then again by one that lived.
+        self.assertEqual(self.read("trace.sql").count("WITH RECURSIVE"), 2)
+
+    # -- helpers --------------------------------------------------------
+
+    def wait_for_workers(self, pid, n):
+        return workers_of(self, pid, n)
+
+    def busiest(self, pids):
+        """The worker that spends the most CPU over a moment: the one
+        running the count (the other sleeps while it waits)."""
+        def cpu(pid):
+            with open("/proc/%d/stat" % pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return int(fields[11]) + int(fields[12])
+        time.sleep(0.3)
+        before = {p: cpu(p) for p in pids}
+        time.sleep(0.5)
+        return max(pids, key=lambda p: cpu(p) - before[p])
+
+
+class WatchdogWithTwoWorkers(test_watchdog.Watchdog):
+    """test_watchdog.py's cases again, the subjects split between two
+    workers: the stuck, stalled and crashed calls are in the second one's
+    share (Cy), the slow C call in the first one's (Ben)."""
+
+    def setUp(self):
+        super().setUp()
+        self.env = dict(self.env, HUDDLE_WORKERS="2")
+
+    def wait_for_worker(self, pid):
+        """The second worker (Cy, Dee and the team).  The first may have
+        finished Ana and Ben before it is seen."""
+        seen, deadline = set(), time.monotonic() + 10
+        while time.monotonic() < deadline and len(seen) < 2:
+            try:
+                with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+                    seen.update(int(k) for k in f.read().split())
+            except OSError:
+                pass
+            if seen and time.monotonic() > deadline - 9:
+                break
+            time.sleep(0.01)
+        self.assertTrue(seen, "no worker appeared")
+        return max(seen)
+
+
+if __name__ == "__main__":
+    main()
