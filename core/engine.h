@@ -67,6 +67,7 @@ typedef struct hd_engine {
 	int cached[2];	    /* subject whose Lua object is cached, per kind */
 	int cached_ref[2];  /* registry refs of those objects */
 	int names_ref;	    /* registry ref: metric name -> index */
+	int view_refs[2][2][HD_MAX_PERIODS]; /* registry refs of the m views: [members][kind][ctx], 0 none */
 	double sql_deadline; /* for the progress handler of rule SQL */
 	int in_process;	      /* evaluate here, without a watched worker (unit tests) */
 	hd_watch *watch;      /* set inside a worker */

@@ -80,7 +80,7 @@ static int may_run(hd_engine *e, hd_result *res, scratch *s, const hd_rule *r, h
 		}
 	}
 	if (e->watch) {
-		e->watch->deadline = hd_now() + e->cfg->sb_time_ms / 1000.0;
+		e->watch->deadline = hd_now_coarse() + e->cfg->sb_time_ms / 1000.0;
 		e->watch->rule = (int)(r - e->rules.rules);
 	}
 	return 1;
@@ -319,6 +319,7 @@ void hd_eval_range(hd_engine *e, hd_result *res, int from, int to, hd_card_sink 
 	lua_pushlightuserdata(L, e);
 	lua_pushcclosure(L, hd_template_expand, 1);
 	int expand_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+	int pinned = hd_lua_pin(&e->lua);
 	scratch s = { 0 };
 	s.cap = e->rules.nrules + 1;
 	s.items = hd_xmalloc(sizeof *s.items * (size_t)s.cap);
@@ -344,6 +345,7 @@ void hd_eval_range(hd_engine *e, hd_result *res, int from, int to, hd_card_sink 
 		}
 		plan_free(&p);
 	}
+	hd_lua_unpin(&e->lua, pinned);
 	luaL_unref(L, LUA_REGISTRYINDEX, expand_ref);
 	free(s.items);
 	free(s.errs);

@@ -35,6 +35,13 @@ double hd_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+double hd_now_coarse(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 hd_lua *hd_lua_of(lua_State *L)
 {
 	return *(hd_lua **)lua_getextraspace(L);
@@ -265,10 +272,30 @@ int hd_lua_call_nested(hd_lua *h, int nargs, int nresults, hd_lua_error *e)
 	return finish(h, status, e);
 }
 
+int hd_lua_pin(hd_lua *h)
+{
+	int previous = h->handler;
+	lua_pushcfunction(h->L, msgh);
+	h->handler = lua_gettop(h->L);
+	return previous;
+}
+
+void hd_lua_unpin(hd_lua *h, int previous)
+{
+	lua_remove(h->L, h->handler);
+	h->handler = previous;
+}
+
 int hd_lua_call(hd_lua *h, int nargs, int nresults, hd_lua_error *e)
 {
 	arm(h);
-	int rc = hd_lua_call_nested(h, nargs, nresults, e);
+	int rc;
+	if (h->handler && h->handler < lua_gettop(h->L) - nargs) {
+		int status = lua_pcall(h->L, nargs, nresults, h->handler);
+		rc = status == LUA_OK && nresults > 0 ? check_results(h, nresults, e) : finish(h, status, e);
+	} else {
+		rc = hd_lua_call_nested(h, nargs, nresults, e);
+	}
 	h->armed = 0;
 	h->loading = 0; /* a main chunk that failed did not clear it */
 	lua_sethook(h->L, NULL, 0, 0);

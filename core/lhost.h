@@ -35,6 +35,7 @@ typedef struct hd_lua {
 	char killed_in[32]; /* the C function that hit it, if one did */
 	int printed;        /* lines of rule output so far (lsafe.h) */
 	char where[256];    /* innermost Lua position of the last error */
+	int handler;        /* stack index of the pinned message handler, 0 none */
 } hd_lua;
 
 enum { HD_LUA_KILLED_BUDGET = 1, HD_LUA_KILLED_TIME = 2 };
@@ -72,12 +73,22 @@ int hd_lua_call(hd_lua *h, int nargs, int nresults, hd_lua_error *e);
  * a nested call passes nested = 1 and does not rearm. */
 int hd_lua_call_nested(hd_lua *h, int nargs, int nresults, hd_lua_error *e);
 
+/* For a loop of many calls from one C function: pushes the message
+ * handler once, so that hd_lua_call does not push and remove it around
+ * every call.  hd_lua_unpin removes it again (the stack above it must be
+ * back as it was) and returns the previous pin. */
+int hd_lua_pin(hd_lua *h);
+void hd_lua_unpin(hd_lua *h, int previous);
+
 /* Time spent in host work inside a rule call (computing a set-based
  * metric) is not the rule's: it moves the deadline on by seconds. */
 void hd_lua_pause(hd_lua *h, double seconds);
 
 /* Monotonic clock in seconds. */
 double hd_now(void);
+/* The same clock to within a few milliseconds, at a fraction of the cost
+ * (the kernel's last tick): for deadlines with a grace of their own. */
+double hd_now_coarse(void);
 
 /* Loads a rule file as text (never binary) with chunk name "@path" and
  * leaves its main chunk, to be run with hd_lua_call: while it runs it

@@ -885,14 +885,13 @@ double hd_metric_get(hd_engine *e, int metric, int ctx, int subject)
 	return v;
 }
 
-int hd_metric_lookup(hd_engine *e, const char *name, hd_kind kind)
+/* The metric index mi (-1: no metric of that name) for a read of name
+ * from a rule of kind; raises when there is none or it is of the wrong
+ * kind. */
+static int checked_metric(hd_engine *e, int mi, const char *name, hd_kind kind)
 {
 	lua_State *L = e->lua.L;
-	lua_rawgeti(L, LUA_REGISTRYINDEX, e->names_ref);
-	int t = lua_getfield(L, -1, name);
-	int mi = (int)lua_tointeger(L, -1);
-	lua_pop(L, 2);
-	if (t != LUA_TNUMBER) {
+	if (mi < 0) {
 		const char *hint = hd_rules_closest_metric(&e->rules, name);
 		if (hint)
 			luaL_error(L, "unknown metric '%s' (did you mean '%s'?)", name, hint);
@@ -904,6 +903,16 @@ int hd_metric_lookup(hd_engine *e, const char *name, hd_kind kind)
 			   "team:sum(\"%s\"), team:avg, team:median, team:percentile or team:share_of_top",
 			   name, name);
 	return mi;
+}
+
+int hd_metric_lookup(hd_engine *e, const char *name, hd_kind kind)
+{
+	lua_State *L = e->lua.L;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->names_ref);
+	int t = lua_getfield(L, -1, name);
+	int mi = (int)lua_tointeger(L, -1);
+	lua_pop(L, 2);
+	return checked_metric(e, t == LUA_TNUMBER ? mi : -1, name, kind);
 }
 
 static void push_view(hd_engine *e, hd_kind kind, int ctx, int members);
@@ -962,14 +971,23 @@ static int view_index(lua_State *L)
 		push_view(e, (hd_kind)v->kind, v->ctx, 1);
 		return 1;
 	}
-	int mi = hd_metric_lookup(e, key, (hd_kind)v->kind);
+	/* By the key string itself: no C string hashed and interned again. */
+	lua_pushvalue(L, 2);
+	int t = lua_rawget(L, lua_upvalueindex(2));
+	int mi = checked_metric(e, t == LUA_TNUMBER ? (int)lua_tointeger(L, -1) : -1, key, (hd_kind)v->kind);
+	lua_pop(L, 1);
 	hd_kind mk = e->rules.metrics[mi].kind;
 	int subject = e->cur[v->kind];
 	if (subject < 0)
 		return luaL_error(L, "metric '%s' read outside a rule call", key);
 	if (mk != (hd_kind)v->kind) /* a rep rule reading its team's metric */
 		subject = e->subj.reps[subject].team;
-	hd_metrics_push_value(L, hd_metric_get(e, mi, v->ctx, subject));
+	/* A value already computed, not traced: straight from the memo. */
+	const double *memo = v->ctx < e->nctx ? e->ctx[v->ctx].values[mi] : NULL;
+	if (memo && e->rules.metrics[mi].fn_ref == LUA_NOREF && e->trace_subject < 0)
+		hd_metrics_push_value(L, memo[subject]);
+	else
+		hd_metrics_push_value(L, hd_metric_get(e, mi, v->ctx, subject));
 	return 1;
 }
 
@@ -1004,7 +1022,8 @@ void hd_metrics_install(hd_engine *e)
 	e->names_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	luaL_newmetatable(L, VIEW_MT);
 	lua_pushlightuserdata(L, e);
-	lua_pushcclosure(L, view_index, 1);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->names_ref);
+	lua_pushcclosure(L, view_index, 2);
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, view_newindex);
 	lua_setfield(L, -2, "__newindex");
@@ -1012,30 +1031,25 @@ void hd_metrics_install(hd_engine *e)
 	lua_setfield(L, -2, "__tostring");
 	lua_pushboolean(L, 0);
 	lua_setfield(L, -2, "__metatable");
-	/* Views are few and reused: cache them by kind and ctx. */
-	lua_newtable(L);
-	lua_setfield(L, -2, "views");
 	lua_pop(L, 1);
 }
 
 static void push_view(hd_engine *e, hd_kind kind, int ctx, int members)
 {
 	lua_State *L = e->lua.L;
-	luaL_getmetatable(L, VIEW_MT);
-	lua_getfield(L, -1, "views");
-	int key = ((members ? 2 : 0) + (int)kind) * HD_MAX_PERIODS + ctx + 1;
-	if (lua_rawgeti(L, -1, key) == LUA_TNIL) {
-		lua_pop(L, 1);
-		view *v = lua_newuserdatauv(L, sizeof *v, 0);
-		v->kind = (unsigned char)kind;
-		v->ctx = (unsigned char)ctx;
-		v->members = (unsigned char)members;
-		luaL_setmetatable(L, VIEW_MT);
-		lua_pushvalue(L, -1);
-		lua_rawseti(L, -3, key); /* stack: mt views view */
+	/* Every rule call pushes one: a registry slot each, no name looked up. */
+	int *ref = &e->view_refs[members != 0][kind][ctx];
+	if (*ref > 0) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, *ref);
+		return;
 	}
-	lua_replace(L, -3);
-	lua_pop(L, 1);
+	view *v = lua_newuserdatauv(L, sizeof *v, 0);
+	v->kind = (unsigned char)kind;
+	v->ctx = (unsigned char)ctx;
+	v->members = (unsigned char)members;
+	luaL_setmetatable(L, VIEW_MT);
+	lua_pushvalue(L, -1);
+	*ref = luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
 void hd_metrics_push_view(hd_engine *e, hd_kind kind, int ctx)
