@@ -369,5 +369,48 @@ class EvalJson(hcli.HuddleTestCase):
         self.assertEqual(dev["errors"][0]["where"], "%s:%d" % (fixture.ERROR_FILE, fixture.ERROR_LINE))
 
 
+
+class Strengths(hcli.HuddleTestCase):
+    """rep.strengths: the talents of the rep's latest assessment taken by
+    the as-of date, in rank order."""
+
+    def test_the_latest_assessment_by_the_as_of_date_gives_the_strengths(self):
+        self.init_db("s.db")
+        con = self.connect("s.db")
+        hcli.insert(con, "teams", [{"id": 1, "name": "West"}])
+        hcli.insert(con, "reps", [{"id": i, "name": n, "team_id": 1}
+                                  for i, n in ((1, "Ana"), (2, "Ben"), (3, "Cy"), (4, "Dee"))])
+        hcli.insert(con, "assessments", [
+            # Ana: an older one, the latest by the as-of date, one after it
+            {"id": 10, "rep_id": 1, "instrument": "CliftonStrengths", "taken_on": "2025-01-05"},
+            {"id": 11, "rep_id": 1, "instrument": "CliftonStrengths", "taken_on": "2026-03-01"},
+            {"id": 12, "rep_id": 1, "instrument": "CliftonStrengths", "taken_on": "2026-10-15"},
+            # Ben: two on one day: the later id wins
+            {"id": 21, "rep_id": 2, "instrument": "CliftonStrengths", "taken_on": "2026-02-02"},
+            {"id": 20, "rep_id": 2, "instrument": "CliftonStrengths", "taken_on": "2026-02-02"},
+            # Cy: only one after the as-of date; Dee: none
+            {"id": 30, "rep_id": 3, "instrument": "CliftonStrengths", "taken_on": "2026-12-01"},
+        ])
+        hcli.insert(con, "strengths", [
+            {"assessment_id": 10, "talent": "Old", "rank": 1},
+            {"assessment_id": 11, "talent": "Relator", "rank": 2},
+            {"assessment_id": 11, "talent": "Achiever", "rank": 1},
+            {"assessment_id": 11, "talent": "Learner", "rank": 3},
+            {"assessment_id": 12, "talent": "Future", "rank": 1},
+            {"assessment_id": 20, "talent": "Lower", "rank": 1},
+            {"assessment_id": 21, "talent": "Arranger", "rank": 1},
+            {"assessment_id": 30, "talent": "Later", "rank": 1},
+        ])
+        con.commit()
+        con.close()
+        self.write("rules/r.lua", 'recognize "talents" { doc = "x", when = function(rep, m)\n'
+                   '  return table.concat(rep.strengths, ",") .. "|" .. tostring(rep.top_strength) end }\n')
+        self.write("s.cfg", 'scripts = [ "rules" ];\n')
+        r = self.ok("eval", "--config", "s.cfg", "--db", "s.db", "--period", "2026-Q3", "--no-save",
+                    "--format", "json")
+        got = {c["name"]: c["recognitions"][0]["message"] for c in r.json()["reps"]}
+        self.assertEqual(got, {"Ana": "Achiever,Relator,Learner|Achiever", "Ben": "Arranger|Arranger",
+                               "Cy": "|nil", "Dee": "|nil"})
+
 if __name__ == "__main__":
     hcli.main()
