@@ -1,4 +1,7 @@
-/* backtest_reads.c - does a recognition policy reward raw activity alone?
+/* backtest_reads.c - what rule code reads, read from its source: does a
+ * recognition policy reward raw activity alone (backtest), and which
+ * metrics do the enabled rules read at all (hd_reads_needed: what the
+ * evaluation workers compute before any rule runs)?
  *
  * The test is static, so that it holds for a policy that never fired
  * and does not depend on which reps happened to be traced:
@@ -417,4 +420,64 @@ void hd_backtest_reads(hd_engine *e, hd_bt_rule *rules, int n)
 	if (rd.db)
 		sqlite3_close_v2(rd.db);
 	free(rd.cls);
+}
+
+/* Marks metric mi and, for a Lua metric, what it reads; 0, or -1 when
+ * its reads cannot be followed. */
+static int mark_metric(reads *rd, int mi, unsigned char *needed)
+{
+	if (needed[mi])
+		return 0;
+	needed[mi] = 1;
+	const hd_metric_def *m = &rd->e->rules.metrics[mi];
+	if (m->fn_ref == LUA_NOREF || m->provider)
+		return 0;
+	scan s = { 0 };
+	scan_function(rd, m->fn_ref, 1, 2, &s);
+	int rc = s.why[0] ? -1 : 0;
+	for (int i = 0; !rc && i < s.names.n; i++) {
+		int k = hd_rules_metric(&rd->e->rules, s.names.v[i]);
+		rc = k < 0 ? 0 : mark_metric(rd, k, needed); /* unknown: a rule error at run time */
+	}
+	hd_strv_free(&s.names);
+	return rc;
+}
+
+/* Marks the metrics a message template names: ${NAME}. */
+static void mark_template(reads *rd, const char *t, unsigned char *needed)
+{
+	for (const char *p = t; p && (p = strstr(p, "${")); p += 2) {
+		const char *end = strchr(p + 2, '}');
+		if (!end || end - p - 2 >= 128)
+			continue;
+		char name[128];
+		memcpy(name, p + 2, (size_t)(end - p - 2));
+		name[end - p - 2] = 0;
+		int k = hd_rules_metric(&rd->e->rules, name);
+		if (k >= 0)
+			mark_metric(rd, k, needed); /* a template's reads are its own */
+	}
+}
+
+int hd_reads_needed(hd_engine *e, unsigned char *needed)
+{
+	reads rd = { e, NULL, NULL };
+	memset(needed, 0, (size_t)e->rules.nmetrics);
+	int rc = 0;
+	for (int i = 0; !rc && i < e->rules.nrules; i++) {
+		const hd_rule *r = &e->rules.rules[i];
+		if (r->disabled)
+			continue;
+		scan s = { 0 };
+		scan_function(&rd, r->fn_ref, 2, 1, &s);
+		rc = s.why[0] ? -1 : 0;
+		for (int k = 0; !rc && k < s.names.n; k++) {
+			int mi = hd_rules_metric(&e->rules, s.names.v[k]);
+			rc = mi < 0 ? 0 : mark_metric(&rd, mi, needed);
+		}
+		hd_strv_free(&s.names);
+		if (r->type != HD_SCORE)
+			mark_template(&rd, r->text ? r->text : r->doc, needed);
+	}
+	return rc;
 }

@@ -73,6 +73,7 @@ typedef struct hd_engine {
 	hd_watch *watch;      /* set inside a worker */
 	struct hd_mshare *share; /* inside one of several workers: SQL metrics shared (mshare.h) */
 	int share_owner;      /* this worker's number in the share */
+	unsigned char *prefetch; /* per metric: computed up front by hd_metrics_prefetch; NULL all */
 	char fatal[1024];     /* a damaged database met by rule SQL: no run */
 	hd_skip *skips;	      /* rule calls the watchdog stopped */
 	int nskips;
@@ -139,6 +140,13 @@ sqlite3 *hd_rule_sql_db(hd_engine *e, char *msg, size_t n);
 void hd_metrics_add_plugins(hd_engine *e);
 /* Makes sure period ctx exists (m.prev...); ctx < HD_MAX_PERIODS. */
 void hd_engine_ctx(hd_engine *e, int ctx);
+/* Which metrics the enabled rules read, by a static scan of their source
+ * (backtest_reads.c): m.NAME, m.prev.NAME, m.members.NAME, m["NAME"],
+ * team:sum("NAME") and its kin, ${NAME} in messages, and what the Lua
+ * metrics among them read in turn.  Sets needed[metric] to 1 for those;
+ * returns -1 when some read cannot be followed (a computed name, m handed
+ * on, huddle.db), and then any metric may be read. */
+int hd_reads_needed(hd_engine *e, unsigned char *needed);
 /* In one of several workers: computes the run's SQL metrics that no
  * worker has claimed yet, walking them forwards or backwards (so that two
  * workers meet in the middle), before any rule reads them.  A metric that

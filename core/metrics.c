@@ -733,7 +733,8 @@ void hd_metrics_prefetch(hd_engine *e, int backwards)
 	for (int k = 0; k < n; k++) {
 		int mi = backwards ? n - 1 - k : k;
 		const hd_metric_def *m = &e->rules.metrics[mi];
-		if (!m->sql || !subject_count(e, m->kind) || !hd_mshare_unclaimed(e->share, mi, 0))
+		if (!m->sql || !subject_count(e, m->kind) || (e->prefetch && !e->prefetch[mi]) ||
+		    !hd_mshare_unclaimed(e->share, mi, 0))
 			continue;
 		if (e->watch) /* the host holds each query to its allowance */
 			e->watch->deadline = hd_now();

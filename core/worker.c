@@ -495,6 +495,17 @@ int hd_worker_run(hd_engine *e, hd_result *res, void (*progress)(void *, double)
 	}
 	/* Without the table (no memory for it) each worker computes alone. */
 	hd_mshare *share = nw > 1 ? hd_mshare_new(e) : NULL;
+	/* Up front, only what the rules read: a metric no rule names costs a
+	 * query for nothing.  When the scan cannot tell, all of them. */
+	unsigned char *needed = NULL;
+	if (share) {
+		needed = hd_xmalloc((size_t)(e->rules.nmetrics ? e->rules.nmetrics : 1));
+		if (hd_reads_needed(e, needed)) {
+			free(needed);
+			needed = NULL;
+		}
+	}
+	e->prefetch = needed;
 	wslot ws[HD_MAX_WORKERS];
 	memset(ws, 0, sizeof ws);
 	int rc = 0, done = 0, running = 0;
@@ -556,6 +567,8 @@ int hd_worker_run(hd_engine *e, hd_result *res, void (*progress)(void *, double)
 	for (int k = 0; k < nw; k++)
 		free(ws[k].in.p);
 	hd_mshare_free(share);
+	e->prefetch = NULL;
+	free(needed);
 	munmap(w, sizeof *w * (size_t)nw);
 	if (rc) {
 		hd_result_free(res);

@@ -174,6 +174,69 @@ class SharedMetrics(HuddleTestCase):
         return max(pids, key=lambda p: cpu(p) - before[p])
 
 
+READS = '''
+metric "used" { doc = "read by a score", sql = [[SELECT id, 1 FROM reps -- used
+]] }
+metric "used_by_lua" { doc = "read by a Lua metric", sql = [[SELECT id, 2 FROM reps -- used_by_lua
+]] }
+metric "in_message" { doc = "named in a message", sql = [[SELECT id, 3 FROM reps -- in_message
+]] }
+metric "unused" { doc = "read by no rule", sql = [[SELECT id, 4 FROM reps -- unused
+]] }
+metric "twice" { doc = "a Lua metric", fn = function(m, rep) return m.used_by_lua * 2 end }
+
+score "s" { weight = 1, doc = "reads used and twice",
+  fn = function(rep, m) return (m.used + m.twice) / 10 end }
+
+recognize "r" { doc = "names a metric in its message", when = function(rep, m) return true end,
+  message = "${name}: ${in_message}" }
+'''
+
+
+class WhatIsComputedUpFront(HuddleTestCase):
+    """Workers compute up front only the SQL metrics the rules read (by a
+    static scan of their source); a read the scan cannot follow makes
+    them compute every one."""
+
+    def setUp(self):
+        super().setUp()
+        self.init_db("d.db")
+        con = self.connect("d.db")
+        insert(con, "teams", [{"id": 1, "name": "West"}])
+        insert(con, "reps", [{"id": i, "name": "Rep %d" % i, "team_id": 1} for i in range(1, 7)])
+        con.commit()
+        con.close()
+        self.write("huddle.cfg", 'scripts = [ "rules" ];\n')
+
+    def traced(self, rules, workers):
+        self.write("rules/r.lua", rules)
+        trace = os.path.join(self.tmp, "t%s.sql" % workers)
+        if os.path.exists(trace):
+            os.remove(trace)
+        env = dict(self.env, HUDDLE_WORKERS=workers, HUDDLE_SQL_TRACE=trace)
+        doc = self.ok(*EVAL, env=env).json()
+        with open(trace, encoding="utf-8") as f:
+            text = f.read()
+        ran = {name for name in ("used", "used_by_lua", "in_message", "unused") if "-- %s\n" % name in text}
+        return doc, ran
+
+    def test_a_metric_no_rule_reads_is_not_run(self):
+        doc, ran = self.traced(READS, "2")
+        self.assertEqual(ran, {"used", "used_by_lua", "in_message"})
+        for c in doc["reps"]:
+            self.assertEqual(c["components"][0]["value"], 0.5)
+            self.assertEqual(c["recognitions"][0]["message"], "%s: 3" % c["name"])
+
+    def test_a_computed_metric_name_makes_every_metric_run(self):
+        rules = READS.replace("m.used +", 'm["us" .. "ed"] +')
+        doc, ran = self.traced(rules, "2")
+        self.assertEqual(ran, {"used", "used_by_lua", "in_message", "unused"})
+        self.assertEqual([c["components"][0]["value"] for c in doc["reps"]], [0.5] * 6)
+        # One worker computes only what is read, as it always did.
+        _, ran = self.traced(rules, "1")
+        self.assertEqual(ran, {"used", "used_by_lua", "in_message"})
+
+
 class WatchdogWithTwoWorkers(test_watchdog.Watchdog):
     """test_watchdog.py's cases again, the subjects split between two
     workers: the stuck, stalled and crashed calls are in the second one's
@@ -184,20 +247,21 @@ class WatchdogWithTwoWorkers(test_watchdog.Watchdog):
         self.env = dict(self.env, HUDDLE_WORKERS="2")
 
     def wait_for_worker(self, pid):
-        """The second worker (Cy, Dee and the team).  The first may have
-        finished Ana and Ben before it is seen."""
-        seen, deadline = set(), time.monotonic() + 10
-        while time.monotonic() < deadline and len(seen) < 2:
+        """The second worker (Cy, Dee and the team): the later of the two
+        forked, alive after the first has had time to finish Ana and Ben."""
+        def children():
             try:
                 with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-                    seen.update(int(k) for k in f.read().split())
+                    return [int(k) for k in f.read().split()]
             except OSError:
-                pass
-            if seen and time.monotonic() > deadline - 9:
-                break
+                return []
+        deadline = time.monotonic() + 10
+        while not children() and time.monotonic() < deadline:
             time.sleep(0.01)
-        self.assertTrue(seen, "no worker appeared")
-        return max(seen)
+        time.sleep(0.05)
+        kids = children()
+        self.assertTrue(kids, "no worker appeared")
+        return max(kids)
 
 
 if __name__ == "__main__":
