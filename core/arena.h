@@ -19,6 +19,8 @@ typedef struct hd_arena {
 /* n bytes aligned for any type, zeroed; aborts on out-of-memory.  The
  * memory belongs to the arena until hd_arena_free. */
 void *hd_arena_alloc(hd_arena *a, size_t n);
+/* The same, not zeroed: for a caller that sets every byte it reads. */
+void *hd_arena_alloc_raw(hd_arena *a, size_t n);
 /* A copy of s (NULL stays NULL). */
 char *hd_arena_strdup(hd_arena *a, const char *s);
 void hd_arena_free(hd_arena *a);

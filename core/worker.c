@@ -160,8 +160,9 @@ static const char *get_str(reader *r, hd_arena *a)
 		r->ok = 0;
 		return NULL;
 	}
-	char *s = hd_arena_alloc(a, (size_t)n + 1);
+	char *s = hd_arena_alloc_raw(a, (size_t)n + 1);
 	memcpy(s, r->p, n);
+	s[n] = 0;
 	r->p += n;
 	return s;
 }
@@ -199,7 +200,7 @@ static int decode(const hd_engine *e, hd_result *res, const unsigned char *p, si
 	c->has_score = get_i32(&r);
 	c->score = get_f64(&r);
 	c->ncomps = get_count(&r, maxn);
-	c->comps = hd_arena_alloc(a, sizeof *c->comps * (size_t)(c->ncomps + 1));
+	c->comps = hd_arena_alloc_raw(a, sizeof *c->comps * (size_t)(c->ncomps + 1));
 	for (int i = 0; i < c->ncomps; i++) {
 		hd_component *k = &c->comps[i];
 		k->rule = get_rule(&r, e);
@@ -212,28 +213,28 @@ static int decode(const hd_engine *e, hd_result *res, const unsigned char *p, si
 	int *counts[2] = { &c->nrecs, &c->ncoach };
 	for (int s = 0; s < 2; s++) {
 		*counts[s] = get_count(&r, maxn);
-		*sets[s] = hd_arena_alloc(a, sizeof **sets[s] * (size_t)(*counts[s] + 1));
+		*sets[s] = hd_arena_alloc_raw(a, sizeof **sets[s] * (size_t)(*counts[s] + 1));
 		for (int i = 0; i < *counts[s]; i++) {
 			(*sets[s])[i].rule = get_rule(&r, e);
 			(*sets[s])[i].text = get_str(&r, a);
 		}
 	}
 	c->nerrs = get_count(&r, 2 * maxn);
-	c->errs = hd_arena_alloc(a, sizeof *c->errs * (size_t)(c->nerrs + 1));
+	c->errs = hd_arena_alloc_raw(a, sizeof *c->errs * (size_t)(c->nerrs + 1));
 	for (int i = 0; i < c->nerrs; i++) {
 		c->errs[i].rule = get_str(&r, a);
 		c->errs[i].where = get_str(&r, a);
 		c->errs[i].message = get_str(&r, a);
 	}
 	c->nexplained = get_count(&r, maxn);
-	c->explained = hd_arena_alloc(a, sizeof *c->explained * (size_t)(c->nexplained + 1));
+	c->explained = hd_arena_alloc_raw(a, sizeof *c->explained * (size_t)(c->nexplained + 1));
 	for (int i = 0; i < c->nexplained; i++) {
 		hd_explained *x = &c->explained[i];
 		x->rule = get_rule(&r, e);
 		x->fired = get_i32(&r);
 		x->failed = get_i32(&r);
 		x->nreads = get_count(&r, HD_MAX_TRACE);
-		x->reads = hd_arena_alloc(a, sizeof *x->reads * (size_t)(x->nreads + 1));
+		x->reads = hd_arena_alloc_raw(a, sizeof *x->reads * (size_t)(x->nreads + 1));
 		get(&r, x->reads, sizeof *x->reads * (size_t)x->nreads);
 	}
 	return r.ok && r.p == r.end ? 0 : -1;
