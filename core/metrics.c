@@ -957,26 +957,28 @@ static int view_index(lua_State *L)
 {
 	hd_engine *e = lua_touserdata(L, lua_upvalueindex(1));
 	const view *v = lua_touserdata(L, 1);
-	const char *key = lua_tostring(L, 2);
 	if (lua_type(L, 2) != LUA_TSTRING)
 		return luaL_error(L, "metrics are read by name: m.name or m[\"name\"]");
+	const char *key = lua_tostring(L, 2);
 	if (v->members)
 		return members_index(L, e, v, key);
-	if (!strcmp(key, "prev")) {
+	/* A metric's name first, the common read, by the key string itself
+	 * (no C string hashed and interned again); "prev" and "members" are
+	 * reserved, never metrics. */
+	lua_pushvalue(L, 2);
+	int mi = lua_rawget(L, lua_upvalueindex(2)) == LUA_TNUMBER ? (int)lua_tointeger(L, -1) : -1;
+	lua_pop(L, 1);
+	if (mi < 0 && !strcmp(key, "prev")) {
 		if (v->ctx + 1 >= HD_MAX_PERIODS)
 			return luaL_error(L, "m.prev goes back at most %d periods", HD_MAX_PERIODS - 1);
 		hd_metrics_push_view(e, (hd_kind)v->kind, v->ctx + 1);
 		return 1;
 	}
-	if (!strcmp(key, "members")) {
+	if (mi < 0 && !strcmp(key, "members")) {
 		push_view(e, (hd_kind)v->kind, v->ctx, 1);
 		return 1;
 	}
-	/* By the key string itself: no C string hashed and interned again. */
-	lua_pushvalue(L, 2);
-	int t = lua_rawget(L, lua_upvalueindex(2));
-	int mi = checked_metric(e, t == LUA_TNUMBER ? (int)lua_tointeger(L, -1) : -1, key, (hd_kind)v->kind);
-	lua_pop(L, 1);
+	mi = checked_metric(e, mi, key, (hd_kind)v->kind);
 	hd_kind mk = e->rules.metrics[mi].kind;
 	int subject = e->cur[v->kind];
 	if (subject < 0)
