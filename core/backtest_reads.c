@@ -422,6 +422,19 @@ void hd_backtest_reads(hd_engine *e, hd_bt_rule *rules, int n)
 	free(rd.cls);
 }
 
+static int mark_metric(reads *rd, int mi, unsigned char *needed);
+
+/* Marks what a scan found; 0, or -1 when it could not follow a read. */
+static int mark_scan(reads *rd, const scan *s, unsigned char *needed)
+{
+	int rc = s->why[0] ? -1 : 0;
+	for (int i = 0; !rc && i < s->names.n; i++) {
+		int k = hd_rules_metric(&rd->e->rules, s->names.v[i]);
+		rc = k < 0 ? 0 : mark_metric(rd, k, needed); /* unknown: a rule error at run time */
+	}
+	return rc;
+}
+
 /* Marks metric mi and, for a Lua metric, what it reads; 0, or -1 when
  * its reads cannot be followed. */
 static int mark_metric(reads *rd, int mi, unsigned char *needed)
@@ -434,11 +447,7 @@ static int mark_metric(reads *rd, int mi, unsigned char *needed)
 		return 0;
 	scan s = { 0 };
 	scan_function(rd, m->fn_ref, 1, 2, &s);
-	int rc = s.why[0] ? -1 : 0;
-	for (int i = 0; !rc && i < s.names.n; i++) {
-		int k = hd_rules_metric(&rd->e->rules, s.names.v[i]);
-		rc = k < 0 ? 0 : mark_metric(rd, k, needed); /* unknown: a rule error at run time */
-	}
+	int rc = mark_scan(rd, &s, needed);
 	hd_strv_free(&s.names);
 	return rc;
 }
@@ -470,11 +479,7 @@ int hd_reads_needed(hd_engine *e, unsigned char *needed)
 			continue;
 		scan s = { 0 };
 		scan_function(&rd, r->fn_ref, 2, 1, &s);
-		rc = s.why[0] ? -1 : 0;
-		for (int k = 0; !rc && k < s.names.n; k++) {
-			int mi = hd_rules_metric(&e->rules, s.names.v[k]);
-			rc = mi < 0 ? 0 : mark_metric(&rd, mi, needed);
-		}
+		rc = mark_scan(&rd, &s, needed);
 		hd_strv_free(&s.names);
 		if (r->type != HD_SCORE)
 			mark_template(&rd, r->text ? r->text : r->doc, needed);

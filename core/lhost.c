@@ -263,6 +263,14 @@ static int check_results(hd_lua *h, int nresults, hd_lua_error *e)
 	return 0;
 }
 
+/* What a protected call's status and results come to (hd_lua_call). */
+static int outcome(hd_lua *h, int status, int nresults, hd_lua_error *e)
+{
+	if (status == LUA_OK && nresults > 0)
+		return check_results(h, nresults, e);
+	return finish(h, status, e);
+}
+
 int hd_lua_call_nested(hd_lua *h, int nargs, int nresults, hd_lua_error *e)
 {
 	lua_State *L = h->L;
@@ -271,9 +279,7 @@ int hd_lua_call_nested(hd_lua *h, int nargs, int nresults, hd_lua_error *e)
 	lua_insert(L, base);
 	int status = lua_pcall(L, nargs, nresults, base);
 	lua_remove(L, base);
-	if (status == LUA_OK && nresults > 0)
-		return check_results(h, nresults, e);
-	return finish(h, status, e);
+	return outcome(h, status, nresults, e);
 }
 
 int hd_lua_pin(hd_lua *h)
@@ -293,13 +299,9 @@ void hd_lua_unpin(hd_lua *h, int previous)
 int hd_lua_call(hd_lua *h, int nargs, int nresults, hd_lua_error *e)
 {
 	arm(h);
-	int rc;
-	if (h->handler && h->handler < lua_gettop(h->L) - nargs) {
-		int status = lua_pcall(h->L, nargs, nresults, h->handler);
-		rc = status == LUA_OK && nresults > 0 ? check_results(h, nresults, e) : finish(h, status, e);
-	} else {
-		rc = hd_lua_call_nested(h, nargs, nresults, e);
-	}
+	int rc = h->handler && h->handler < lua_gettop(h->L) - nargs
+	             ? outcome(h, lua_pcall(h->L, nargs, nresults, h->handler), nresults, e)
+	             : hd_lua_call_nested(h, nargs, nresults, e);
 	h->armed = 0;
 	h->loading = 0; /* a main chunk that failed did not clear it */
 	lua_sethook(h->L, NULL, 0, 0);

@@ -565,23 +565,38 @@ static int fail_sql(hd_engine *e, int mi, int ctx, const char *fmt, ...)
 	return raise(e->lua.L, "%s", msg);
 }
 
-/* Another worker computes metric mi for ctx: waits for it as for a query
- * of one's own (the time is not the rule's), and returns the slot's state
- * then: done, failed, or claimed by this worker (the other one died). */
-static int await_shared(hd_engine *e, int mi, int ctx, double **v, const char **why)
+/* Computing a metric for every subject is host work, not the rule's that
+ * first read it: a watching host gives it `allowance` more while it runs,
+ * and afterwards the rule's own deadlines move on by the time it took.
+ * host_work_begin returns the start for host_work_end. */
+static double host_work_begin(hd_engine *e, double allowance)
 {
-	double t0 = hd_now(), allowance = hd_metric_allowance(e, e->rules.metrics[mi].kind);
 	if (e->watch)
 		e->watch->deadline += allowance;
+	return hd_now();
+}
+
+static void host_work_end(hd_engine *e, double t0, double allowance)
+{
+	double took = hd_now() - t0;
+	hd_lua_pause(&e->lua, took);
+	if (e->watch)
+		e->watch->deadline += took - allowance;
+}
+
+/* Another worker computes metric mi for ctx: waits for it as for a query
+ * of one's own, and returns the slot's state then: done, failed, or
+ * claimed by this worker (the other one died). */
+static int await_shared(hd_engine *e, int mi, int ctx, double **v, const char **why)
+{
+	double allowance = hd_metric_allowance(e, e->rules.metrics[mi].kind);
+	double t0 = host_work_begin(e, allowance);
 	int st;
 	while ((st = hd_mshare_claim(e->share, mi, ctx, e->share_owner, v, why)) == HD_MS_BUSY) {
 		struct timespec ts = { 0, 200000 };
 		nanosleep(&ts, NULL);
 	}
-	double waited = hd_now() - t0;
-	hd_lua_pause(&e->lua, waited);
-	if (e->watch)
-		e->watch->deadline += waited - allowance;
+	host_work_end(e, t0, allowance);
 	return st;
 }
 
@@ -625,7 +640,8 @@ static void compute_sql(hd_engine *e, int mi, int ctx)
 			v = NULL;
 	}
 	int own = !v; /* values this process allocated (and frees on failure) */
-	double t0 = hd_now();
+	double allowance = hd_metric_allowance(e, m->kind);
+	double t0 = host_work_begin(e, allowance);
 	char msg[512];
 	sqlite3_stmt *st;
 	sqlite3 *db = rule_db(e, msg, sizeof msg);
@@ -634,6 +650,7 @@ static void compute_sql(hd_engine *e, int mi, int ctx)
 	if (hd_rule_sql_prepare(e, m->sql, &st, msg, sizeof msg)) {
 		if (db)
 			temp_on_disk(db, 0);
+		host_work_end(e, t0, allowance);
 		fail_sql(e, mi, ctx, "%s: metric '%s': %s", m->where, m->name, msg);
 	}
 	if (sqlite3_column_count(st) != 2 || hd_rule_sql_bind(e, st, ctx, 0, msg, sizeof msg)) {
@@ -642,13 +659,10 @@ static void compute_sql(hd_engine *e, int mi, int ctx)
 				 m->kind == HD_REP ? "rep" : "team", sqlite3_column_count(st));
 		sqlite3_finalize(st);
 		temp_on_disk(db, 0);
+		host_work_end(e, t0, allowance);
 		fail_sql(e, mi, ctx, "%s: metric '%s': %s", m->where, m->name, msg);
 	}
 	trace_sql(e, st, ctx);
-	/* Host work, not the rule's: a watching host gives it as much more. */
-	double allowance = hd_metric_allowance(e, m->kind);
-	if (e->watch)
-		e->watch->deadline += allowance;
 	if (own)
 		v = hd_xmalloc(sizeof *v * (size_t)(n ? n : 1));
 	unsigned char *seen = hd_xcalloc((size_t)(n ? n : 1), 1);
@@ -684,9 +698,7 @@ static void compute_sql(hd_engine *e, int mi, int ctx)
 	sqlite3_finalize(st);
 	temp_on_disk(db, 0);
 	free(seen);
-	hd_lua_pause(&e->lua, hd_now() - t0);
-	if (e->watch)
-		e->watch->deadline += hd_now() - t0 - allowance;
+	host_work_end(e, t0, allowance);
 	if (has_dup) {
 		if (own)
 			free(v);
@@ -767,9 +779,9 @@ static void compute_plugin(hd_engine *e, int mi, int ctx)
 				 e->mfails[i].why);
 		}
 	huddle_metric_call call = { e, mi, ctx, m->kind == HD_REP ? HUDDLE_REP : HUDDLE_TEAM, v };
-	double t0 = hd_now(), allowance = hd_metric_allowance(e, m->kind);
+	double allowance = hd_metric_allowance(e, m->kind);
+	double t0 = host_work_begin(e, allowance);
 	if (e->watch) {
-		e->watch->deadline += allowance;
 		e->watch->metric_ctx = ctx;
 		e->watch->metric = mi;
 	}
@@ -782,9 +794,7 @@ static void compute_plugin(hd_engine *e, int mi, int ctx)
 	sqlite3 *db = rule_db(e, msg, sizeof msg);
 	if (db)
 		sqlite3_progress_handler(db, 0, NULL, NULL);
-	hd_lua_pause(&e->lua, hd_now() - t0);
-	if (e->watch)
-		e->watch->deadline += hd_now() - t0 - allowance;
+	host_work_end(e, t0, allowance);
 	if (rc) {
 		free(v);
 		fail_sql(e, mi, ctx, "%s: metric '%s': %s", m->where, m->name, hd_plugin_failure(p->owner));
@@ -869,6 +879,10 @@ static double compute_fn(hd_engine *e, int mi, int ctx, int s)
 double hd_metric_get(hd_engine *e, int metric, int ctx, int subject)
 {
 	const hd_metric_def *m = &e->rules.metrics[metric];
+	/* The common read, once per rule call: a SQL or plugin metric already
+	 * computed, not traced, straight from the memo. */
+	if (ctx < e->nctx && m->fn_ref == LUA_NOREF && e->ctx[ctx].values[metric] && e->trace_subject < 0)
+		return e->ctx[ctx].values[metric][subject];
 	hd_engine_ctx(e, ctx);
 	double v;
 	if (m->fn_ref != LUA_NOREF) {
@@ -985,12 +999,7 @@ static int view_index(lua_State *L)
 		return luaL_error(L, "metric '%s' read outside a rule call", key);
 	if (mk != (hd_kind)v->kind) /* a rep rule reading its team's metric */
 		subject = e->subj.reps[subject].team;
-	/* A value already computed, not traced: straight from the memo. */
-	const double *memo = v->ctx < e->nctx ? e->ctx[v->ctx].values[mi] : NULL;
-	if (memo && e->rules.metrics[mi].fn_ref == LUA_NOREF && e->trace_subject < 0)
-		hd_metrics_push_value(L, memo[subject]);
-	else
-		hd_metrics_push_value(L, hd_metric_get(e, mi, v->ctx, subject));
+	hd_metrics_push_value(L, hd_metric_get(e, mi, v->ctx, subject));
 	return 1;
 }
 

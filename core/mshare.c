@@ -3,7 +3,6 @@
 
 #include "mshare.h"
 
-#include <lauxlib.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,11 +32,6 @@ struct hd_mshare {
 	double *values;
 };
 
-static int shared(const hd_metric_def *m)
-{
-	return m->fn_ref == LUA_NOREF && !m->provider && m->sql;
-}
-
 hd_mshare *hd_mshare_new(const hd_engine *e)
 {
 	const hd_rules *r = &e->rules;
@@ -47,7 +41,7 @@ hd_mshare *hd_mshare_new(const hd_engine *e)
 	for (int i = 0; i < r->nmetrics; i++) {
 		const hd_metric_def *m = &r->metrics[i];
 		s->offset[i] = SIZE_MAX;
-		if (!shared(m))
+		if (!m->sql) /* Lua and plugin metrics are each worker's own */
 			continue;
 		s->offset[i] = s->per_ctx;
 		s->per_ctx += (size_t)(m->kind == HD_REP ? e->subj.nreps : e->subj.nteams);

@@ -33,15 +33,20 @@ def queries(trace):
     return sorted(blocks)
 
 
+def children(pid):
+    """The pids of the processes pid forked that still run."""
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(k) for k in f.read().split()]
+    except OSError:
+        return []
+
+
 def workers_of(test, pid, n):
     """The pids of the host's first n workers, once they all run."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        try:
-            with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-                kids = [int(k) for k in f.read().split()]
-        except OSError:
-            kids = []
+        kids = children(pid)
         if len(kids) >= n:
             return kids
         time.sleep(0.02)
@@ -249,17 +254,11 @@ class WatchdogWithTwoWorkers(test_watchdog.Watchdog):
     def wait_for_worker(self, pid):
         """The second worker (Cy, Dee and the team): the later of the two
         forked, alive after the first has had time to finish Ana and Ben."""
-        def children():
-            try:
-                with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-                    return [int(k) for k in f.read().split()]
-            except OSError:
-                return []
         deadline = time.monotonic() + 10
-        while not children() and time.monotonic() < deadline:
+        while not children(pid) and time.monotonic() < deadline:
             time.sleep(0.01)
         time.sleep(0.05)
-        kids = children()
+        kids = children(pid)
         self.assertTrue(kids, "no worker appeared")
         return max(kids)
 
