@@ -157,10 +157,10 @@ void hd_backtest_add(hd_backtest *bt, int pi, const hd_result *res)
 	double sum = 0;
 	for (int i = 0; i < res->nreps; i++)
 		if (shown(bt, &res->reps[i]))
-			add_card(bt, pi, &res->reps[i], &sum);
+			add_card(bt, pi, hd_result_card(res, HD_REP, i), &sum);
 	for (int i = 0; i < res->nteams; i++)
 		if (shown(bt, &res->teams[i]))
-			add_card(bt, pi, &res->teams[i], &sum);
+			add_card(bt, pi, hd_result_card(res, HD_TEAM, i), &sum);
 	p->mean_score = p->scored ? sum / p->scored : NAN;
 	bt->done = pi + 1;
 }

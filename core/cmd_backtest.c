@@ -205,7 +205,10 @@ static int evaluate(hd_engine *e, hd_backtest *bt, hd_err *err)
 		if (rc)
 			return hd_err_wrap(err, "%s", p->label);
 		hd_backtest_add(bt, i, &res);
+		rc = hd_result_check(&res, err);
 		hd_result_free(&res);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }

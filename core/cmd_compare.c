@@ -142,6 +142,7 @@ static int eval_side(hd_engine *e, const char *what, const char *label, hd_cmp_s
 	hd_progress_done(&bar);
 	if (!rc) {
 		hd_cmp_side_from_result(s, e, &res, what);
+		rc = hd_result_check(&res, err);
 		hd_result_free(&res);
 	}
 	hd_engine_close(e);

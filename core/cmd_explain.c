@@ -267,10 +267,13 @@ static int run(int argc, char **argv, hd_err *err)
 	e.trace_subject = idx;
 	hd_result res;
 	if (!(rc = hd_eval_run(&e, &res, NULL, NULL, err))) {
-		int nxs;
-		earlier *xs = earlier_values(&e, &res.reps[idx], &nxs);
-		show(&e, &res, &res.reps[idx], xs, nxs);
-		free(xs);
+		const hd_scorecard *c = hd_result_card(&res, HD_REP, idx);
+		if (!(rc = hd_result_check(&res, err))) {
+			int nxs;
+			earlier *xs = earlier_values(&e, c, &nxs);
+			show(&e, &res, c, xs, nxs);
+			free(xs);
+		}
 		hd_result_free(&res);
 	}
 out:

@@ -129,13 +129,13 @@ static void push_result(lua_State *L, const hd_result *res)
 	lua_setfield(L, -2, "run");
 	lua_createtable(L, res->nreps, 0);
 	for (int i = 0; i < res->nreps; i++) {
-		push_card(L, &res->reps[res->rep_order[i]]);
+		push_card(L, hd_result_card(res, HD_REP, res->rep_order[i]));
 		lua_rawseti(L, -2, i + 1);
 	}
 	lua_setfield(L, -2, "reps");
 	lua_createtable(L, res->nteams, 0);
 	for (int i = 0; i < res->nteams; i++) {
-		push_card(L, &res->teams[res->team_order[i]]);
+		push_card(L, hd_result_card(res, HD_TEAM, res->team_order[i]));
 		lua_rawseti(L, -2, i + 1);
 	}
 	lua_setfield(L, -2, "teams");

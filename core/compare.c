@@ -98,9 +98,9 @@ void hd_cmp_side_from_result(hd_cmp_side *s, const hd_engine *e, const hd_result
 	s->teams = hd_arena_alloc(a, sizeof *s->teams * ((size_t)res->nteams + 1));
 	/* Subjects are evaluated in id order, so the cards are by id already. */
 	for (int i = 0; i < res->nreps; i++)
-		copy_card(s, &s->reps[i], &res->reps[i], names, r->rules);
+		copy_card(s, &s->reps[i], hd_result_card(res, HD_REP, i), names, r->rules);
 	for (int i = 0; i < res->nteams; i++)
-		copy_card(s, &s->teams[i], &res->teams[i], names, r->rules);
+		copy_card(s, &s->teams[i], hd_result_card(res, HD_TEAM, i), names, r->rules);
 	free(names);
 }
 

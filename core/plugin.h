@@ -133,7 +133,9 @@ struct huddle_metric_call {
 /* A result as a reporter sees it: the shown scorecards in rank order,
  * and the previous period's when the reporter asked for them. */
 struct huddle_card {
-	const hd_scorecard *sc;
+	const hd_scorecard *sc;	  /* its header */
+	const hd_scorecard *card; /* the whole card, once an item was asked for */
+	const hd_result *from;
 	const struct huddle_result *res;
 };
 
@@ -144,6 +146,7 @@ struct huddle_result {
 	sqlite3 *db;
 	struct huddle_card *cards[2], *prev_cards[2];
 	int ncards[2], nprev[2];
+	hd_arena *whole; /* the whole cards read */
 };
 
 /* Builds r over res (and prev, may be NULL) under the report options;

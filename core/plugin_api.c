@@ -30,6 +30,7 @@ static struct huddle_card *cards_of(const struct huddle_result *r, const hd_resu
 		if (res == r->res && !hd_report_shows(r->opts, c))
 			continue;
 		v[*n].sc = c;
+		v[*n].from = res;
 		v[*n].res = r;
 		(*n)++;
 	}
@@ -40,6 +41,7 @@ void hd_plugin_result_init(struct huddle_result *r, const hd_result *res, const 
 			   const hd_report_opts *o, sqlite3 *db)
 {
 	memset(r, 0, sizeof *r);
+	r->whole = hd_xcalloc(1, sizeof *r->whole);
 	r->res = res;
 	r->prev = prev;
 	r->opts = o;
@@ -57,6 +59,8 @@ void hd_plugin_result_free(struct huddle_result *r)
 		free(r->cards[k]);
 		free(r->prev_cards[k]);
 	}
+	hd_arena_free(r->whole);
+	free(r->whole);
 	memset(r, 0, sizeof *r);
 }
 
@@ -172,14 +176,26 @@ static int card_members(const huddle_card *c)
 	return c->sc->kind == HD_TEAM ? c->sc->members : 0;
 }
 
+/* The whole card, read when the reporter first asks for an item and
+ * kept until the report is written: the strings it was handed stay valid
+ * for the call, as plugin.h promises, while a card it never opens is
+ * never read. */
+static const hd_scorecard *whole(const huddle_card *c)
+{
+	struct huddle_card *m = (struct huddle_card *)c; /* allocated non-const by cards_of */
+	if (!m->card)
+		m->card = hd_result_card_in(m->from, m->sc->kind, m->sc->index, m->res->whole);
+	return m->card;
+}
+
 static int card_count(const huddle_card *c, int item)
 {
 	int team = c->res->opts->audience_team;
 	switch (item) {
 	case HUDDLE_COMPONENT:
-		return c->sc->ncomps;
+		return whole(c)->ncomps;
 	case HUDDLE_RECOGNITION:
-		return c->sc->nrecs;
+		return c->sc->nrecs; /* the counts are in the header */
 	case HUDDLE_COACHING:
 		return team ? 0 : c->sc->ncoach;
 	case HUDDLE_ERROR:
@@ -200,13 +216,13 @@ static const char *item_rule(const huddle_card *c, int item, int i)
 		return NULL;
 	switch (item) {
 	case HUDDLE_COMPONENT:
-		return c->sc->comps[i].rule->name;
+		return whole(c)->comps[i].rule->name;
 	case HUDDLE_RECOGNITION:
-		return c->sc->recs[i].rule->name;
+		return whole(c)->recs[i].rule->name;
 	case HUDDLE_COACHING:
-		return c->sc->coach[i].rule->name;
+		return whole(c)->coach[i].rule->name;
 	default:
-		return c->sc->errs[i].rule;
+		return whole(c)->errs[i].rule;
 	}
 }
 
@@ -216,13 +232,13 @@ static const char *item_text(const huddle_card *c, int item, int i)
 		return NULL;
 	switch (item) {
 	case HUDDLE_COMPONENT:
-		return c->sc->comps[i].why;
+		return whole(c)->comps[i].why;
 	case HUDDLE_RECOGNITION:
-		return c->sc->recs[i].text;
+		return whole(c)->recs[i].text;
 	case HUDDLE_COACHING:
-		return c->sc->coach[i].text;
+		return whole(c)->coach[i].text;
 	default:
-		return c->sc->errs[i].message;
+		return whole(c)->errs[i].message;
 	}
 }
 
@@ -231,9 +247,9 @@ static const char *item_detail(const huddle_card *c, int item, int i)
 	if (!in_range(c, item, i))
 		return NULL;
 	if (item == HUDDLE_COACHING)
-		return c->sc->coach[i].rule->severity;
+		return whole(c)->coach[i].rule->severity;
 	if (item == HUDDLE_ERROR)
-		return c->sc->errs[i].where;
+		return whole(c)->errs[i].where;
 	return NULL;
 }
 
@@ -241,7 +257,7 @@ static int component(const huddle_card *c, int i, double *value, double *raw, do
 {
 	if (!in_range(c, HUDDLE_COMPONENT, i))
 		return 0;
-	const hd_component *k = &c->sc->comps[i];
+	const hd_component *k = &whole(c)->comps[i];
 	if (weight)
 		*weight = k->rule->weight;
 	if (value)

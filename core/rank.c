@@ -2,6 +2,7 @@
  * and what a result owns. */
 #include <stdlib.h>
 
+#include "cards.h"
 #include "result.h"
 
 typedef struct entry {
@@ -45,6 +46,7 @@ void hd_result_free(hd_result *r)
 	free(r->rep_order);
 	free(r->team_order);
 	hd_arena_free(&r->arena);
+	hd_spool_close(r);
 }
 
 void hd_result_keep_names(hd_result *r)

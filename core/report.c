@@ -73,11 +73,13 @@ int hd_report_write(const char *format, const hd_result *res, const hd_report_op
 		write(res, o, out);
 		if (fflush(out) || ferror(out))
 			return hd_err_set(err, HD_EIO, "writing the report failed");
-		return 0;
+		return hd_result_check(res, err);
 	}
 	const hd_preg *r = hd_plugins_find(HD_PREG_REPORTER, format);
-	if (r)
-		return hd_report_plugin(r, res, o, out, err);
+	if (r) {
+		int rc = hd_report_plugin(r, res, o, out, err);
+		return rc ? rc : hd_result_check(res, err);
+	}
 	char names[512];
 	return hd_err_set(err, HD_EUSAGE, "unknown format '%s': use %s", format,
 			  hd_report_formats(names, sizeof names));

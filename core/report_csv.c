@@ -18,16 +18,17 @@ static void names(FILE *out, const hd_item *it, int n, int last)
 void hd_report_csv(const hd_result *res, const hd_report_opts *o, FILE *out)
 {
 	/* Every rep has the same components, in the same order. */
-	const hd_scorecard *first = res->nreps ? &res->reps[0] : NULL;
+	const hd_scorecard *first = res->nreps ? hd_result_card(res, HD_REP, 0) : NULL;
 	fputs("id,name,team,score,rank,team_rank", out);
 	for (int i = 0; first && i < first->ncomps; i++)
 		fprintf(out, ",%s", first->comps[i].rule->name);
 	fputs(o->audience_team ? ",recognitions\r\n" : ",recognitions,coaching,errors\r\n", out);
 	for (int i = 0; i < res->nreps; i++) {
-		const hd_scorecard *c = &res->reps[res->rep_order[i]];
+		int r = res->rep_order[i];
 		char id[32];
-		if (!hd_report_shows(o, c))
+		if (!hd_report_shows(o, &res->reps[r]))
 			continue;
+		const hd_scorecard *c = hd_result_card(res, HD_REP, r);
 		snprintf(id, sizeof id, "%lld", (long long)c->id);
 		hd_csv_field(out, id, 0);
 		hd_csv_field(out, hd_report_rep_name(o, c), 0);

@@ -128,17 +128,17 @@ void hd_report_json(const hd_result *res, const hd_report_opts *o, FILE *out)
 	hd_jsonw_key(&w, "reps");
 	hd_jsonw_array(&w);
 	for (int i = 0; i < res->nreps; i++) {
-		const hd_scorecard *c = &res->reps[res->rep_order[i]];
-		if (hd_report_shows(o, c))
-			write_card(&w, res, o, c);
+		int k = res->rep_order[i];
+		if (hd_report_shows(o, &res->reps[k]))
+			write_card(&w, res, o, hd_result_card(res, HD_REP, k));
 	}
 	hd_jsonw_end(&w, ']');
 	hd_jsonw_key(&w, "teams");
 	hd_jsonw_array(&w);
 	for (int i = 0; i < res->nteams; i++) {
-		const hd_scorecard *c = &res->teams[res->team_order[i]];
-		if (hd_report_shows(o, c))
-			write_card(&w, res, o, c);
+		int k = res->team_order[i];
+		if (hd_report_shows(o, &res->teams[k]))
+			write_card(&w, res, o, hd_result_card(res, HD_TEAM, k));
 	}
 	hd_jsonw_end(&w, ']');
 	hd_jsonw_end(&w, '}');

@@ -79,9 +79,10 @@ static void teams(const hd_result *res, const hd_report_opts *o, const style *st
 		fprintf(out, "%sTeams%s\n%s%4s  %-20s %6s %8s  %s%s\n", st->bold, st->reset, st->dim, "rank", "team",
 			"score", "members", "highlights", st->reset);
 	for (int i = 0; i < res->nteams; i++) {
-		const hd_scorecard *c = &res->teams[res->team_order[i]];
-		if (!hd_report_shows(o, c))
+		int t = res->team_order[i];
+		if (!hd_report_shows(o, &res->teams[t]))
 			continue;
+		const hd_scorecard *c = hd_result_card(res, HD_TEAM, t);
 		score_text(c, s, sizeof s);
 		rank_text(c->rank, r, sizeof r);
 		char why[512] = "";
@@ -112,9 +113,10 @@ static void leaderboard(const hd_result *res, const hd_report_opts *o, const sty
 		fprintf(out, "%sLeaderboard%s\n%s%4s  %-24s %-14s %6s %5s  %s%s\n", st->bold, st->reset, st->dim,
 			"rank", "rep", "team", "score", "team", "strongest", st->reset);
 	for (int i = 0; i < res->nreps; i++) {
-		const hd_scorecard *c = &res->reps[res->rep_order[i]];
-		if (!hd_report_shows(o, c))
+		int k = res->rep_order[i];
+		if (!hd_report_shows(o, &res->reps[k]))
 			continue;
+		const hd_scorecard *c = hd_result_card(res, HD_REP, k);
 		const char *name = hd_report_rep_name(o, c);
 		score_text(c, s, sizeof s);
 		rank_text(c->rank, r, sizeof r);
@@ -172,6 +174,20 @@ static void rule_error(const hd_scorecard *c, const hd_rule_error *e, const styl
 		fprintf(out, "  %s%s%s: %s for %s: %s\n", st->red, e->where, st->reset, e->rule, c->name, e->message);
 }
 
+enum { RECS, COACH, ERRS };
+
+/* The i-th card of teams first, then reps, each in rank order, when it
+ * is shown and has items of the kind asked (the header says, so a card
+ * without any is not read); else NULL. */
+static const hd_scorecard *with_items(const hd_result *res, const hd_report_opts *o, int i, int what)
+{
+	hd_kind kind = i < res->nteams ? HD_TEAM : HD_REP;
+	int k = kind == HD_TEAM ? res->team_order[i] : res->rep_order[i - res->nteams];
+	const hd_scorecard *h = kind == HD_TEAM ? &res->teams[k] : &res->reps[k];
+	int n = what == RECS ? h->nrecs : what == COACH ? h->ncoach : h->nerrs;
+	return n && hd_report_shows(o, h) ? hd_result_card(res, kind, k) : NULL;
+}
+
 /* Teams first, then reps in rank order, for each kind of item. */
 typedef void (*item_fn)(const hd_scorecard *, const hd_item *, const style *, int, FILE *);
 
@@ -180,9 +196,8 @@ static int each_item(const hd_result *res, const hd_report_opts *o, int coach, i
 {
 	int n = 0;
 	for (int i = 0; i < res->nteams + res->nreps; i++) {
-		const hd_scorecard *c = i < res->nteams ? &res->teams[res->team_order[i]]
-							: &res->reps[res->rep_order[i - res->nteams]];
-		if (!hd_report_shows(o, c))
+		const hd_scorecard *c = with_items(res, o, i, coach ? COACH : RECS);
+		if (!c)
 			continue;
 		const hd_item *its = coach ? c->coach : c->recs;
 		int cnt = coach ? c->ncoach : c->nrecs;
@@ -208,9 +223,8 @@ static void items(const hd_result *res, const hd_report_opts *o, const style *st
 		return;
 	section("Rule errors", st, md, out);
 	for (int i = 0; i < res->nteams + res->nreps; i++) {
-		const hd_scorecard *c = i < res->nteams ? &res->teams[res->team_order[i]]
-							: &res->reps[res->rep_order[i - res->nteams]];
-		for (int k = 0; hd_report_shows(o, c) && k < c->nerrs; k++)
+		const hd_scorecard *c = with_items(res, o, i, ERRS);
+		for (int k = 0; c && k < c->nerrs; k++)
 			rule_error(c, &c->errs[k], st, md, out);
 	}
 	fputc('\n', out);

@@ -60,20 +60,37 @@ typedef struct hd_scorecard {
 	int nexplained;
 } hd_scorecard;
 
+/* Where a worker's cards wait to be read (cards.h). */
+typedef struct hd_spool hd_spool;
+
 typedef struct hd_result {
 	hd_period period;
 	char start[11], stop[11], as_of[11];
 	char rules_hash[17];
 	int64_t run_id; /* 0: not saved */
 	char created_at[32];
-	hd_scorecard *reps, *teams; /* in subject order */
+	/* In subject order.  With a spool (an evaluation by workers) these
+	 * are the cards' headers only: subject, score, ranks and the counts
+	 * nerrs, nrecs, ncoach; read a whole card with hd_result_card. */
+	hd_scorecard *reps, *teams;
 	int nreps, nteams;
 	int *rep_order, *team_order; /* by rank, then id */
 	int nerrors;		     /* rule errors over all subjects */
 	hd_arena arena;
+	hd_spool *spool; /* NULL: the cards above are whole */
 } hd_result;
 
 void hd_result_free(hd_result *r);
+
+/* The whole scorecard of a subject.  From a spool it is decoded into
+ * memory the result reuses: valid until the next hd_result_card on the
+ * same result.  Read the header (reps[i], teams[i]) to choose. */
+const hd_scorecard *hd_result_card(const hd_result *r, hd_kind kind, int index);
+/* The same, in memory of a (for cards kept side by side). */
+const hd_scorecard *hd_result_card_in(const hd_result *r, hd_kind kind, int index, hd_arena *a);
+/* HD_EIO when a card could not be read back (it was given with no
+ * items): the caller discards what it made of them. */
+int hd_result_check(const hd_result *r, hd_err *err);
 
 /* Scorecard names point into the engine's subjects, which the next
  * hd_engine_prepare replaces: copies them into the result's own arena,

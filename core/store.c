@@ -182,15 +182,19 @@ int hd_store_save(sqlite3 *db, hd_result *res, const char *started_at, const cha
 		goto done;
 	res->run_id = sqlite3_last_insert_rowid(db);
 	for (int i = 0; i < res->nreps; i++)
-		if (save_card(&s, res, &res->reps[i]))
+		if (save_card(&s, res, hd_result_card(res, HD_REP, i)))
 			goto done;
 	for (int i = 0; i < res->nteams; i++)
-		if (save_card(&s, res, &res->teams[i]))
+		if (save_card(&s, res, hd_result_card(res, HD_TEAM, i)))
 			goto done;
+	if (hd_result_check(res, err))
+		goto failed; /* a card that could not be read back is not saved empty */
 	ok = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
 done:
-	if (!ok) {
+	if (!ok)
 		hd_err_set(err, HD_EIO, "saving the run: %s", sqlite3_errmsg(db));
+failed:
+	if (!ok) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		res->run_id = 0;
 	}

@@ -29,6 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cards.h"
 #include "db.h"
 #include "eval.h"
 #include "mshare.h"
@@ -36,209 +37,6 @@
 #define GRACE_S 0.25	/* beyond sandbox.time_ms before the host kills */
 #define HD_MAX_WORKERS 16
 #define POLL_MS 20
-
-/* A growable byte buffer for one frame. */
-typedef struct buf {
-	unsigned char *p;
-	size_t len, cap;
-} buf;
-
-static void put(buf *b, const void *data, size_t n)
-{
-	if (b->len + n > b->cap) {
-		b->cap = (b->len + n) * 2 + 256;
-		b->p = hd_xrealloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-}
-
-static void put_i32(buf *b, int32_t v)
-{
-	put(b, &v, sizeof v);
-}
-
-static void put_f64(buf *b, double v)
-{
-	put(b, &v, sizeof v);
-}
-
-static void put_str(buf *b, const char *s)
-{
-	uint32_t n = s ? (uint32_t)strlen(s) : UINT32_MAX;
-	put(b, &n, sizeof n);
-	if (s)
-		put(b, s, n);
-}
-
-/* Encodes a card: rules travel as indexes, since parent and worker hold
- * the same rules (the worker is a fork of the host). */
-static void encode(const hd_engine *e, const hd_scorecard *c, buf *b)
-{
-	const hd_rule *base = e->rules.rules;
-	size_t start = b->len;
-	put_i32(b, 0); /* frame length, filled in below */
-	put_i32(b, c->kind);
-	put_i32(b, c->index);
-	put_i32(b, c->has_score);
-	put_f64(b, c->score);
-	put_i32(b, c->ncomps);
-	for (int i = 0; i < c->ncomps; i++) {
-		const hd_component *k = &c->comps[i];
-		put_i32(b, (int32_t)(k->rule - base));
-		put_i32(b, k->has_value);
-		put_f64(b, k->value);
-		put_f64(b, k->raw);
-		put_str(b, k->why);
-	}
-	const hd_item *sets[2] = { c->recs, c->coach };
-	int counts[2] = { c->nrecs, c->ncoach };
-	for (int s = 0; s < 2; s++) {
-		put_i32(b, counts[s]);
-		for (int i = 0; i < counts[s]; i++) {
-			put_i32(b, (int32_t)(sets[s][i].rule - base));
-			put_str(b, sets[s][i].text);
-		}
-	}
-	put_i32(b, c->nerrs);
-	for (int i = 0; i < c->nerrs; i++) {
-		put_str(b, c->errs[i].rule);
-		put_str(b, c->errs[i].where);
-		put_str(b, c->errs[i].message);
-	}
-	put_i32(b, c->nexplained);
-	for (int i = 0; i < c->nexplained; i++) {
-		const hd_explained *x = &c->explained[i];
-		put_i32(b, (int32_t)(x->rule - base));
-		put_i32(b, x->fired);
-		put_i32(b, x->failed);
-		put_i32(b, x->nreads);
-		put(b, x->reads, sizeof *x->reads * (size_t)x->nreads);
-	}
-	int32_t len = (int32_t)(b->len - start);
-	memcpy(b->p + start, &len, sizeof len);
-}
-
-/* Reads from a frame; a frame that ends early leaves ok = 0. */
-typedef struct reader {
-	const unsigned char *p, *end;
-	int ok;
-} reader;
-
-static void get(reader *r, void *out, size_t n)
-{
-	if (!r->ok || (size_t)(r->end - r->p) < n) {
-		r->ok = 0;
-		memset(out, 0, n);
-		return;
-	}
-	memcpy(out, r->p, n);
-	r->p += n;
-}
-
-static int32_t get_i32(reader *r)
-{
-	int32_t v;
-	get(r, &v, sizeof v);
-	return v;
-}
-
-static double get_f64(reader *r)
-{
-	double v;
-	get(r, &v, sizeof v);
-	return v;
-}
-
-static const char *get_str(reader *r, hd_arena *a)
-{
-	uint32_t n;
-	get(r, &n, sizeof n);
-	if (!r->ok || n == UINT32_MAX)
-		return NULL;
-	if ((size_t)(r->end - r->p) < n) {
-		r->ok = 0;
-		return NULL;
-	}
-	char *s = hd_arena_alloc_raw(a, (size_t)n + 1);
-	memcpy(s, r->p, n);
-	s[n] = 0;
-	r->p += n;
-	return s;
-}
-
-/* A rule index from the worker, checked against the host's rules. */
-static const hd_rule *get_rule(reader *r, const hd_engine *e)
-{
-	int32_t i = get_i32(r);
-	if (i < 0 || i >= e->rules.nrules) {
-		r->ok = 0;
-		return &e->rules.rules[0];
-	}
-	return &e->rules.rules[i];
-}
-
-static int32_t get_count(reader *r, int32_t max)
-{
-	int32_t n = get_i32(r);
-	if (n < 0 || n > max)
-		r->ok = 0;
-	return r->ok ? n : 0;
-}
-
-/* Decodes a frame into its card in res; returns 0 or -1 if malformed. */
-static int decode(const hd_engine *e, hd_result *res, const unsigned char *p, size_t n)
-{
-	reader r = { p + 4, p + n, 1 };
-	hd_arena *a = &res->arena;
-	int kind = get_i32(&r), idx = get_i32(&r);
-	if (!r.ok || (kind != HD_REP && kind != HD_TEAM) || idx < 0 ||
-	    idx >= (kind == HD_REP ? res->nreps : res->nteams))
-		return -1;
-	hd_scorecard *c = kind == HD_REP ? &res->reps[idx] : &res->teams[idx];
-	int maxn = e->rules.nrules + 1;
-	c->has_score = get_i32(&r);
-	c->score = get_f64(&r);
-	c->ncomps = get_count(&r, maxn);
-	c->comps = hd_arena_alloc_raw(a, sizeof *c->comps * (size_t)(c->ncomps + 1));
-	for (int i = 0; i < c->ncomps; i++) {
-		hd_component *k = &c->comps[i];
-		k->rule = get_rule(&r, e);
-		k->has_value = get_i32(&r);
-		k->value = get_f64(&r);
-		k->raw = get_f64(&r);
-		k->why = get_str(&r, a);
-	}
-	hd_item **sets[2] = { &c->recs, &c->coach };
-	int *counts[2] = { &c->nrecs, &c->ncoach };
-	for (int s = 0; s < 2; s++) {
-		*counts[s] = get_count(&r, maxn);
-		*sets[s] = hd_arena_alloc_raw(a, sizeof **sets[s] * (size_t)(*counts[s] + 1));
-		for (int i = 0; i < *counts[s]; i++) {
-			(*sets[s])[i].rule = get_rule(&r, e);
-			(*sets[s])[i].text = get_str(&r, a);
-		}
-	}
-	c->nerrs = get_count(&r, 2 * maxn);
-	c->errs = hd_arena_alloc_raw(a, sizeof *c->errs * (size_t)(c->nerrs + 1));
-	for (int i = 0; i < c->nerrs; i++) {
-		c->errs[i].rule = get_str(&r, a);
-		c->errs[i].where = get_str(&r, a);
-		c->errs[i].message = get_str(&r, a);
-	}
-	c->nexplained = get_count(&r, maxn);
-	c->explained = hd_arena_alloc_raw(a, sizeof *c->explained * (size_t)(c->nexplained + 1));
-	for (int i = 0; i < c->nexplained; i++) {
-		hd_explained *x = &c->explained[i];
-		x->rule = get_rule(&r, e);
-		x->fired = get_i32(&r);
-		x->failed = get_i32(&r);
-		x->nreads = get_count(&r, HD_MAX_TRACE);
-		x->reads = hd_arena_alloc_raw(a, sizeof *x->reads * (size_t)(x->nreads + 1));
-		get(&r, x->reads, sizeof *x->reads * (size_t)x->nreads);
-	}
-	return r.ok && r.p == r.end ? 0 : -1;
-}
 
 /* Cards go to the host in batches: a write and a wake-up of the host
  * per card cost more than encoding it.  A batch goes when it is large
@@ -251,7 +49,7 @@ typedef struct child_sink {
 	const hd_engine *e;
 	hd_result *res;
 	int fd;
-	buf b;
+	hd_buf b;
 	double flushed; /* hd_now() of the last write */
 } child_sink;
 
@@ -279,7 +77,7 @@ static void flush_cards(child_sink *cs)
 static void send_card(void *ud, const hd_scorecard *card)
 {
 	child_sink *cs = ud;
-	encode(cs->e, card, &cs->b);
+	hd_frame_encode(&cs->e->rules, card, &cs->b);
 	/* The card is in the frame now and the worker never reads it again:
 	 * its memory holds the next one, so a worker stays small and does
 	 * not fault in fresh pages for every card of a million. */
@@ -350,7 +148,7 @@ typedef struct wslot {
 	int lazy;     /* a worker died computing metrics up front: no more of that */
 	pid_t pid;    /* 0: not running */
 	int fd;
-	buf in;
+	hd_buf in;
 	char why[256]; /* why the host stopped it; "" none */
 } wslot;
 
@@ -386,27 +184,34 @@ static int start(hd_engine *e, hd_result *res, wslot *ws, int k, hd_mshare *shar
 	return 0;
 }
 
-/* Decodes the whole frames read so far; -1 on a malformed one. */
-static int take_frames(hd_engine *e, hd_result *res, wslot *ws, int *done, void (*progress)(void *, double),
-		       void *ud)
+/* Spools the whole frames read so far. */
+static int take_frames(hd_result *res, wslot *ws, int *done, void (*progress)(void *, double), void *ud,
+		       hd_err *err)
 {
 	int total = res->nreps + res->nteams;
 	size_t off = 0;
-	while (ws->in.len - off >= 4) {
-		int32_t flen;
-		memcpy(&flen, ws->in.p + off, 4);
-		if (flen < 4 || (size_t)flen > ws->in.len - off)
+	long len;
+	hd_kind kind = HD_REP;
+	int idx = -1;
+	while ((len = hd_frame_length(ws->in.p + off, ws->in.len - off)) > 0) {
+		if (hd_frame_subject(res, ws->in.p + off, (size_t)len, &kind, &idx)) {
+			len = -1;
 			break;
-		if (decode(e, res, ws->in.p + off, (size_t)flen))
-			return -1;
-		/* A worker's frames come in the order of its subjects. */
-		int32_t fk, fi;
-		memcpy(&fk, ws->in.p + off + 4, 4);
-		memcpy(&fi, ws->in.p + off + 8, 4);
-		ws->next = (fk == HD_REP ? 0 : res->nreps) + fi + 1;
-		off += (size_t)flen;
+		}
+		off += (size_t)len;
 		if (progress && ++*done % (total / 100 + 1) == 0)
 			progress(ud, (double)*done / total);
+	}
+	if (len < 0)
+		return hd_err_set(err, HD_EIO, "internal error: a malformed result from the worker");
+	if (off) {
+		int rc = hd_spool_add(res, ws->in.p, off, err);
+		if (rc == HD_EINPUT)
+			return hd_err_set(err, HD_EIO, "internal error: a malformed result from the worker");
+		if (rc)
+			return rc;
+		/* A worker's frames come in the order of its subjects. */
+		ws->next = (kind == HD_REP ? 0 : res->nreps) + idx + 1;
 	}
 	memmove(ws->in.p, ws->in.p + off, ws->in.len - off);
 	ws->in.len -= off;
@@ -486,6 +291,10 @@ static int worker_count(int subjects)
 int hd_worker_run(hd_engine *e, hd_result *res, void (*progress)(void *, double), void *ud, hd_err *err)
 {
 	hd_eval_begin(e, res);
+	if (hd_spool_open(res, &e->rules, err)) {
+		hd_result_free(res);
+		return err->code;
+	}
 	int total = res->nreps + res->nteams, nw = worker_count(total);
 	hd_watch *w = mmap(NULL, sizeof *w * (size_t)nw, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
 			   0);
@@ -535,11 +344,9 @@ int hd_worker_run(hd_engine *e, hd_result *res, void (*progress)(void *, double)
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n > 0) {
-				put(&s->in, chunk, (size_t)n);
-				if (take_frames(e, res, s, &done, progress, ud) && !rc) {
+				hd_buf_put(&s->in, chunk, (size_t)n);
+				if (!rc && (rc = take_frames(res, s, &done, progress, ud, err)))
 					kill(s->pid, SIGKILL);
-					rc = hd_err_set(err, HD_EIO, "internal error: a malformed result from the worker");
-				}
 				continue;
 			}
 			/* The worker closed its end: done, dead or stopped. */
