@@ -333,15 +333,17 @@ void hd_eval_range(hd_engine *e, hd_result *res, int from, int to, hd_card_sink 
 			continue;
 		plan p;
 		plan_build(&e->rules, (hd_kind)k, &p);
-		hd_scorecard *cards = k == HD_REP ? res->reps : res->teams;
+		const hd_scorecard *cards = k == HD_REP ? res->reps : res->teams;
 		for (int i = lo; i < hi; i++) {
 			if (e->watch) {
 				e->watch->kind = k;
 				e->watch->subject = i;
 			}
-			eval_subject(e, res, &p, (hd_kind)k, i, &cards[i], &s, expand_ref);
-			if (sink)
-				sink(ud, &cards[i]);
+			/* Not in res: a worker's res is the host's, shared until
+			 * written, and a card written there would copy its page. */
+			hd_scorecard card = cards[i];
+			eval_subject(e, res, &p, (hd_kind)k, i, &card, &s, expand_ref);
+			sink(ud, &card);
 		}
 		plan_free(&p);
 	}
@@ -358,16 +360,18 @@ void hd_eval_finish(hd_engine *e, hd_result *res)
 	rank_cards(res->teams, res->nteams, res->team_order, NULL);
 }
 
-typedef struct progress_sink {
+typedef struct keep_sink {
+	hd_result *res;
 	void (*progress)(void *, double);
 	void *ud;
 	int done, total, step;
-} progress_sink;
+} keep_sink;
 
-static void report_progress(void *ud, const hd_scorecard *card)
+/* Keeps each card in res, and tells progress. */
+static void keep_card(void *ud, const hd_scorecard *card)
 {
-	progress_sink *ps = ud;
-	(void)card;
+	keep_sink *ps = ud;
+	(card->kind == HD_REP ? ps->res->reps : ps->res->teams)[card->index] = *card;
 	if (ps->progress && ++ps->done % ps->step == 0)
 		ps->progress(ps->ud, (double)ps->done / ps->total);
 }
@@ -379,8 +383,8 @@ int hd_eval_run(hd_engine *e, hd_result *res, void (*progress)(void *, double), 
 			return err->code;
 	} else {
 		hd_eval_begin(e, res);
-		progress_sink ps = { progress, ud, 0, res->nreps + res->nteams, (res->nreps + res->nteams) / 100 + 1 };
-		hd_eval_range(e, res, 0, res->nreps + res->nteams, report_progress, &ps);
+		keep_sink ps = { res, progress, ud, 0, res->nreps + res->nteams, (res->nreps + res->nteams) / 100 + 1 };
+		hd_eval_range(e, res, 0, res->nreps + res->nteams, keep_card, &ps);
 		if (e->fatal[0]) {
 			hd_result_free(res);
 			return hd_err_set(err, HD_EINPUT, "%s", e->fatal);

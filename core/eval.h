@@ -16,15 +16,16 @@
  * NULL, is told the fraction done now and then. */
 int hd_eval_run(hd_engine *e, hd_result *res, void (*progress)(void *, double), void *ud, hd_err *err);
 
-/* Called with each scorecard as soon as it is complete.  hd_eval_range
- * never reads a card again, so a sink that has copied it may reset the
- * result's arena (the worker does). */
+/* Called with each scorecard as soon as it is complete: the card is not
+ * in res (its items are in res's arena) and hd_eval_range never reads it
+ * again, so a sink that has copied it may reset that arena (the worker
+ * does). */
 typedef void (*hd_card_sink)(void *ud, const hd_scorecard *card);
 
 /* The steps of hd_eval_run, for the workers: sizes res for the engine's
  * subjects; evaluates the subjects at positions [from, to) of the run's
  * order (reps 0 .. nreps-1, then teams from nreps on), handing each
- * finished card to sink; ranks the cards. */
+ * finished card to sink, which keeps it or sends it on; ranks the cards. */
 void hd_eval_begin(hd_engine *e, hd_result *res);
 void hd_eval_range(hd_engine *e, hd_result *res, int from, int to, hd_card_sink sink, void *ud);
 void hd_eval_finish(hd_engine *e, hd_result *res);

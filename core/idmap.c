@@ -50,3 +50,11 @@ void hd_idmap_free(hd_idmap *m)
 	m->keys = NULL;
 	m->vals = NULL;
 }
+
+unsigned long long hd_fnv(unsigned long long h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
+}

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "idmap.h"
+
 enum { DEF_METRIC, DEF_SCORE, DEF_RECOGNIZE, DEF_COACH };
 
 static const char *const def_names[] = { "metric", "score", "recognize", "coach" };
@@ -440,32 +442,24 @@ static const char *display_path(const char *p, const char *cwd)
 	return p;
 }
 
-static unsigned long long fnv(unsigned long long h, const void *data, size_t n)
-{
-	const unsigned char *p = data;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	return h;
-}
-
 static void hash_file(hd_rules *r, const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	char buf[8192];
 	size_t n;
-	r->hash = fnv(r->hash, path, strlen(path) + 1);
+	r->hash = hd_fnv(r->hash, path, strlen(path) + 1);
 	if (!f)
 		return;
 	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		r->hash = fnv(r->hash, buf, n);
+		r->hash = hd_fnv(r->hash, buf, n);
 	fclose(f);
 }
 
 void hd_rules_hash(hd_rules *r, const void *data, size_t n)
 {
 	if (!r->hash)
-		r->hash = 0xcbf29ce484222325ULL;
-	r->hash = fnv(r->hash, data, n);
+		r->hash = HD_FNV_BASIS;
+	r->hash = hd_fnv(r->hash, data, n);
 }
 
 int hd_rules_load(hd_rules *r, hd_lua *h, const hd_strv *paths, hd_err *err)
@@ -474,7 +468,7 @@ int hd_rules_load(hd_rules *r, hd_lua *h, const hd_strv *paths, hd_err *err)
 	if (!getcwd(cwd, sizeof cwd))
 		cwd[0] = 0;
 	if (!r->hash)
-		r->hash = 0xcbf29ce484222325ULL;
+		r->hash = HD_FNV_BASIS;
 	hd_strv files = { 0 };
 	for (int i = 0; i < paths->n; i++) {
 		hd_err e;
@@ -523,8 +517,8 @@ void hd_rules_configure(hd_rules *r, const hd_config *c)
 		if (!found)
 			hd_warn("%s:%d: rules.weights names '%s', which is no score", c->path, w->line,
 				w->name);
-		r->hash = fnv(r->hash, w->name, strlen(w->name) + 1);
-		r->hash = fnv(r->hash, &w->weight, sizeof w->weight);
+		r->hash = hd_fnv(r->hash, w->name, strlen(w->name) + 1);
+		r->hash = hd_fnv(r->hash, &w->weight, sizeof w->weight);
 	}
 	for (int i = 0; i < c->disabled.n; i++) {
 		int found = 0;
@@ -534,16 +528,16 @@ void hd_rules_configure(hd_rules *r, const hd_config *c)
 		if (!found)
 			hd_warn("%s: rules.disabled names '%s', which is no rule", c->path ? c->path : "config",
 				c->disabled.v[i]);
-		r->hash = fnv(r->hash, c->disabled.v[i], strlen(c->disabled.v[i]) + 1);
+		r->hash = hd_fnv(r->hash, c->disabled.v[i], strlen(c->disabled.v[i]) + 1);
 	}
 	for (int i = 0; i < c->nparams; i++) {
 		const hd_param *p = &c->params[i];
-		r->hash = fnv(r->hash, p->name, strlen(p->name) + 1);
-		r->hash = fnv(r->hash, &p->num, sizeof p->num);
+		r->hash = hd_fnv(r->hash, p->name, strlen(p->name) + 1);
+		r->hash = hd_fnv(r->hash, &p->num, sizeof p->num);
 		if (p->str)
-			r->hash = fnv(r->hash, p->str, strlen(p->str) + 1);
+			r->hash = hd_fnv(r->hash, p->str, strlen(p->str) + 1);
 	}
-	r->hash = fnv(r->hash, &c->fiscal_year_start, sizeof c->fiscal_year_start);
+	r->hash = hd_fnv(r->hash, &c->fiscal_year_start, sizeof c->fiscal_year_start);
 }
 
 void hd_rules_print_problems(const hd_rules *r, FILE *out)

@@ -9,6 +9,34 @@ static int db_error(sqlite3 *db, hd_err *err)
 	return hd_err_set(err, HD_EIO, "reading reps and teams: %s", sqlite3_errmsg(db));
 }
 
+/* The one copy of str (NULL stays NULL) in an open-addressed table that
+ * is never more than half full. */
+static const char *intern(hd_subjects *s, const char *str)
+{
+	if (!str)
+		return NULL;
+	if (2 * (s->nwords + 1) > s->wcap) {
+		size_t cap = s->wcap ? 2 * s->wcap : 64;
+		const char **w = hd_xcalloc(cap, sizeof *w);
+		for (size_t i = 0; i < s->wcap; i++)
+			if (s->words[i]) {
+				size_t h = hd_fnv(HD_FNV_BASIS, s->words[i], strlen(s->words[i])) & (cap - 1);
+				while (w[h])
+					h = (h + 1) & (cap - 1);
+				w[h] = s->words[i];
+			}
+		free(s->words);
+		s->words = w;
+		s->wcap = cap;
+	}
+	size_t h = hd_fnv(HD_FNV_BASIS, str, strlen(str)) & (s->wcap - 1);
+	for (; s->words[h]; h = (h + 1) & (s->wcap - 1))
+		if (!strcmp(s->words[h], str))
+			return s->words[h];
+	s->nwords++;
+	return s->words[h] = hd_arena_strdup(&s->arena, str);
+}
+
 static int load_teams(hd_subjects *s, sqlite3 *db, const char *stop, hd_err *err)
 {
 	sqlite3_stmt *st;
@@ -59,7 +87,7 @@ static int load_reps(hd_subjects *s, sqlite3 *db, const char *stop, hd_err *err)
 		r->id = sqlite3_column_int64(st, 0);
 		r->name = hd_arena_strdup(&s->arena, (const char *)sqlite3_column_text(st, 1));
 		r->email = hd_arena_strdup(&s->arena, (const char *)sqlite3_column_text(st, 2));
-		r->role = hd_arena_strdup(&s->arena, (const char *)sqlite3_column_text(st, 3));
+		r->role = intern(s, (const char *)sqlite3_column_text(st, 3));
 		r->hired_on = hd_arena_strdup(&s->arena, (const char *)sqlite3_column_text(st, 4));
 		r->team = hd_idmap_get(&s->team_ids, sqlite3_column_int64(st, 5));
 	}
@@ -118,7 +146,7 @@ static int load_strengths(hd_subjects *s, sqlite3 *db, const char *as_of, hd_err
 		if (rc != SQLITE_ROW)
 			break;
 		if (idx >= 0 && n < 64)
-			buf[n++] = hd_arena_strdup(&s->arena, (const char *)sqlite3_column_text(st, 2));
+			buf[n++] = intern(s, (const char *)sqlite3_column_text(st, 2));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -141,6 +169,7 @@ void hd_subjects_free(hd_subjects *s)
 	free(s->teams);
 	hd_idmap_free(&s->rep_ids);
 	hd_idmap_free(&s->team_ids);
+	free(s->words);
 	hd_arena_free(&s->arena);
 	memset(s, 0, sizeof *s);
 }

@@ -37,6 +37,9 @@ typedef struct hd_subjects {
 	int nteams;
 	hd_idmap rep_ids, team_ids;
 	hd_arena arena;
+	/* Roles and talents, each kept once: a million reps share a handful. */
+	const char **words;
+	size_t nwords, wcap;
 } hd_subjects;
 
 /* Loads the subjects for a period ending at stop (ISO date) as of as_of. */

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""The host keeps the workers' scorecards in an unnamed temporary file in
+$TMPDIR (else /tmp) until the report reads them back, not in memory; the
+file is gone when huddle exits, and a folder it cannot use is named."""
+
+import sys
+sys.dont_write_bytecode = True  # keep the source tree clean
+
+import json
+import os
+import subprocess
+import time
+
+import hcli
+from hcli import HuddleTestCase, insert, main
+
+# One rep's rule waits for a slow metric, so the run lasts long enough
+# to look at the host's open files.
+RULES = '''
+metric "slow_count" { doc = "the reps' ids, after a long count",
+  sql = [[WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < :param_n)
+          SELECT r.id, r.id + (SELECT max(x) FROM c) - :param_n FROM reps r]] }
+
+score "ids" { weight = 1, doc = "the last rep waits for the slow metric",
+  fn = function(rep, m)
+    if rep.id == 20 then return m.slow_count / 100, "waited" end
+    return rep.id / 100, "id " .. rep.id
+  end }
+
+recognize "even" { doc = "even ids", when = function(rep, m) return rep.id % 2 == 0 end,
+  message = "${name} has an even id" }
+'''
+
+
+class Spool(HuddleTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.init_db("d.db")
+        con = self.connect("d.db")
+        insert(con, "teams", [{"id": 1, "name": "West"}, {"id": 2, "name": "East"}])
+        insert(con, "reps", [{"id": i, "name": "Rep %d" % i, "team_id": 1 + i % 2} for i in range(1, 21)])
+        con.commit()
+        con.close()
+        self.write("rules/r.lua", RULES)
+        self.write("huddle.cfg", 'scripts = [ "rules" ];\nsandbox = { sql_ms = 120000; time_ms = 120000; };\n'
+                   'rules = { params = { n = 3000000; }; };\n')
+        self.spool = os.path.join(self.tmp, "spool")
+        os.mkdir(self.spool)
+
+    def check_report(self, doc):
+        reps = {c["id"]: c for c in doc["reps"]}
+        self.assertEqual(sorted(reps), list(range(1, 21)))
+        for i, c in reps.items():
+            self.assertEqual(c["components"][0]["value"], i / 100)
+            self.assertEqual([r["message"] for r in c["recognitions"]],
+                             ["Rep %d has an even id" % i] if i % 2 == 0 else [])
+
+    def test_the_cards_wait_in_an_unnamed_file_in_TMPDIR(self):
+        env = dict(self.env, TMPDIR=self.spool)
+        proc = subprocess.Popen([hcli.HUDDLE, "eval", "--db", "d.db", "--period", "2026-Q3", "--format", "json",
+                                 "--output", "out.json"], cwd=self.tmp, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        seen = []
+        while proc.poll() is None and not seen:
+            try:
+                links = [os.readlink("/proc/%d/fd/%s" % (proc.pid, fd))
+                         for fd in os.listdir("/proc/%d/fd" % proc.pid)]
+            except OSError:
+                break
+            seen = [t for t in links if t.startswith(self.spool + "/")]
+            time.sleep(0.01)
+        out, err = proc.communicate(timeout=hcli.TIMEOUT)
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertTrue(seen, "the host had no file open in TMPDIR while it ran")
+        self.assertTrue(all(t.endswith("(deleted)") for t in seen), seen)
+        self.assertEqual(os.listdir(self.spool), [], "nothing is left in TMPDIR")
+        self.check_report(json.loads(self.read("out.json")))
+        # Saved from the file too: the store read every card back.
+        con = self.connect("d.db")
+        saved = con.execute("SELECT subject_id, text FROM run_items WHERE item = 'recognition' "
+                            "ORDER BY subject_id").fetchall()
+        con.close()
+        self.assertEqual(saved, [(i, "Rep %d has an even id" % i) for i in range(2, 21, 2)])
+
+    def test_a_TMPDIR_that_cannot_be_used_is_named_and_nothing_is_written(self):
+        missing = os.path.join(self.tmp, "no-such-folder")
+        r = self.fails(4, "eval", "--db", "d.db", "--period", "2026-Q3", "--format", "json", "--output", "out.json",
+                       env=dict(self.env, TMPDIR=missing))
+        self.assertIn(missing, r.err)
+        self.assertIn("TMPDIR", r.err)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "out.json")))
+        con = self.connect("d.db")
+        self.assertEqual(con.execute("SELECT count(*) FROM runs").fetchone()[0], 0, "no run saved")
+        con.close()
+
+
+if __name__ == "__main__":
+    main()
