@@ -242,6 +242,8 @@ int hd_frame_decode(const hd_rules *rules, const unsigned char *p, size_t n, hd_
 
 /* The spool --------------------------------------------------------- */
 
+#define NO_FRAME UINT64_MAX
+
 struct hd_spool {
 	const hd_rules *rules;
 	int fd;
@@ -287,6 +289,9 @@ int hd_spool_open(hd_result *res, const hd_rules *rules, hd_err *err)
 	s->fd = fd;
 	s->off[HD_REP] = hd_xmalloc(sizeof(uint64_t) * (size_t)(res->nreps + 1));
 	s->off[HD_TEAM] = hd_xmalloc(sizeof(uint64_t) * (size_t)(res->nteams + 1));
+	for (int k = HD_REP; k <= HD_TEAM; k++)
+		for (int i = 0; i < (k == HD_REP ? res->nreps : res->nteams); i++)
+			s->off[k][i] = NO_FRAME;
 	res->spool = s;
 	return 0;
 }
@@ -324,6 +329,15 @@ int hd_spool_add(hd_result *res, const unsigned char *p, size_t n, hd_err *err)
 	}
 	s->size += n;
 	return 0;
+}
+
+int hd_spool_missing(const hd_result *res)
+{
+	const hd_spool *s = res->spool;
+	for (int i = 0; i < res->nreps + res->nteams; i++)
+		if ((i < res->nreps ? s->off[HD_REP][i] : s->off[HD_TEAM][i - res->nreps]) == NO_FRAME)
+			return i;
+	return -1;
 }
 
 void hd_spool_close(hd_result *res)

@@ -52,6 +52,9 @@ int hd_spool_open(hd_result *res, const hd_rules *rules, hd_err *err);
  * written, or HD_EINPUT for a malformed frame (an internal error). */
 int hd_spool_add(hd_result *res, const unsigned char *p, size_t n, hd_err *err);
 
+/* The first run position (reps, then teams) with no card yet, or -1. */
+int hd_spool_missing(const hd_result *res);
+
 void hd_spool_close(hd_result *res);
 
 #endif

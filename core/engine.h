@@ -52,6 +52,7 @@ typedef struct hd_watch {
 	volatile int rule; /* index into rules, or -1 between rule calls */
 	volatile int metric, metric_ctx; /* a plugin's metric provider running, or -1 */
 	volatile int prefetch; /* computing metrics before any rule (hd_metrics_prefetch) */
+	volatile int chunk;    /* the chunk of subjects the worker took last, or -1 */
 	char fatal[1024];  /* why the worker gave up on the whole run */
 } hd_watch;
 

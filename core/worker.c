@@ -4,13 +4,15 @@
  * An instruction hook never fires inside a C function, so a pattern
  * match or a long library call could hold a rule past sandbox.time_ms
  * however the VM is hardened; and a crash in Debian's Lua 5.4.4 must
- * not take the host down.  So the host forks a worker that evaluates
- * the subjects in order and sends each finished scorecard back through
- * a pipe, while a page of shared memory says which rule call runs and
- * by when it must end.  When a call overruns (plus a small grace) or the
- * worker dies, the host records that rule as failed for that subject and
- * forks a fresh worker that starts again at the same subject, skipping
- * what failed.  Each stop adds a skip, so the run always ends.
+ * not take the host down.  So the host forks workers (one per core for a
+ * large organisation) that take the subjects a chunk at a time, evaluate
+ * them in order and send each finished scorecard back through a pipe
+ * (the host spools it, cards.c), while a page of shared memory says
+ * which rule call runs and by when it must end.  When a call overruns
+ * (plus a small grace) or a worker dies, the host records that rule as
+ * failed for that subject and forks a fresh worker that starts again at
+ * the same subject, skipping what failed, then takes chunks like the
+ * others.  Each stop adds a skip, so the run always ends.
  */
 /* MAP_ANONYMOUS is not POSIX but every Linux libc has it. */
 #define _DEFAULT_SOURCE 1
@@ -20,6 +22,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,6 +40,23 @@
 #define GRACE_S 0.25	/* beyond sandbox.time_ms before the host kills */
 #define HD_MAX_WORKERS 16
 #define POLL_MS 20
+#define CHUNK_MAX 256	/* subjects a worker takes at a time */
+
+/* What host and workers share: the workers take the subjects in chunks,
+ * the next from `next_chunk`, so one that is done early (its subjects
+ * had cheaper rules: teams cost more than reps) takes more, and all end
+ * together; and each worker's watch page. */
+typedef struct shared {
+	atomic_int next_chunk;
+	int chunk, nchunks, total; /* chunk c is the run positions [c * chunk, (c + 1) * chunk) */
+	hd_watch w[HD_MAX_WORKERS];
+} shared;
+
+static int chunk_end(const shared *sh, int pos)
+{
+	int end = (pos / sh->chunk + 1) * sh->chunk;
+	return end < sh->total ? end : sh->total;
+}
 
 /* Cards go to the host in batches: a write and a wake-up of the host
  * per card cost more than encoding it.  A batch goes when it is large
@@ -89,12 +109,13 @@ static void send_card(void *ud, const hd_scorecard *card)
 /* A worker: its own hardened read-only connection for a database file
  * (a connection must not be used across fork; an in-memory database is
  * the fork's own copy), the SQL metrics no other worker has claimed yet
- * when there are several, then the subjects at [from, to).  Never
- * returns. */
-static void child(hd_engine *e, hd_result *res, hd_watch *w, int fd, int from, int to, hd_mshare *share,
-		  int owner, int prefetch)
+ * when there are several, then the subjects at [from, to), then chunk
+ * after chunk until none is left.  Never returns. */
+static void child(hd_engine *e, hd_result *res, shared *sh, int k, int fd, int from, int to, hd_mshare *share,
+		  int prefetch)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	hd_watch *w = &sh->w[k];
 	e->watch = w;
 	sqlite3 *ro;
 	hd_err err;
@@ -105,15 +126,27 @@ static void child(hd_engine *e, hd_result *res, hd_watch *w, int fd, int from, i
 		_exit(4);
 	if (share) {
 		e->share = share;
-		e->share_owner = owner;
+		e->share_owner = k;
 		/* Odd workers walk the metrics backwards: two meet in the middle
 		 * and the second core runs queries from the first moment. */
 		if (prefetch)
-			hd_metrics_prefetch(e, owner % 2);
+			hd_metrics_prefetch(e, k % 2);
 	}
 	child_sink cs = { e, res, fd, { 0 }, hd_now() };
-	hd_eval_range(e, res, from, to, send_card, &cs);
-	flush_cards(&cs);
+	if (from < to)
+		hd_eval_range(e, res, from, to, send_card, &cs);
+	for (;;) {
+		/* Each chunk wholly in the pipe before the next is taken: a
+		 * worker that dies leaves the host at most one chunk to redo,
+		 * the one its watch page names. */
+		flush_cards(&cs);
+		int c = atomic_fetch_add(&sh->next_chunk, 1);
+		if (c >= sh->nchunks)
+			break;
+		w->chunk = c;
+		from = c * sh->chunk;
+		hd_eval_range(e, res, from, chunk_end(sh, from), send_card, &cs);
+	}
 	_exit(0);
 }
 
@@ -139,12 +172,14 @@ static void add_skip(hd_engine *e, const hd_watch *w, const char *why)
 	}
 }
 
-/* One worker's share of the run: the subjects at positions [from, to)
- * (reps, then teams), of which those before `next` have arrived. */
+/* A worker's place in the run: the run positions (reps, then teams)
+ * [from, to) it works on, a chunk or what is left of one, of which those
+ * before `next` have arrived. */
 typedef struct wslot {
 	hd_watch *w;
 	int from, to, next;
-	int start;    /* where the running worker started */
+	int first;    /* the running worker is the slot's first */
+	int taken;    /* cards from the running worker */
 	int lazy;     /* a worker died computing metrics up front: no more of that */
 	pid_t pid;    /* 0: not running */
 	int fd;
@@ -153,17 +188,18 @@ typedef struct wslot {
 } wslot;
 
 /* Forks the worker for slot k from its next subject. */
-static int start(hd_engine *e, hd_result *res, wslot *ws, int k, hd_mshare *share, hd_err *err)
+static int start(hd_engine *e, hd_result *res, wslot *ws, int k, shared *sh, hd_mshare *share, hd_err *err)
 {
 	int fds[2];
 	if (pipe(fds))
 		return hd_err_set(err, HD_EIO, "cannot start an evaluation worker: %s", strerror(errno));
 	hd_watch *w = ws->w;
 	w->kind = ws->next < res->nreps ? HD_REP : HD_TEAM;
-	w->subject = ws->next < res->nreps ? ws->next : ws->next - res->nreps;
+	w->subject = ws->next >= ws->to ? -1 : ws->next < res->nreps ? ws->next : ws->next - res->nreps;
 	w->rule = -1;
 	w->metric = w->metric_ctx = -1;
 	w->prefetch = 0;
+	w->chunk = -1;
 	fflush(NULL); /* nothing buffered may be written twice */
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -173,46 +209,52 @@ static int start(hd_engine *e, hd_result *res, wslot *ws, int k, hd_mshare *shar
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		child(e, res, w, fds[1], ws->next, ws->to, share, k, !ws->lazy);
+		child(e, res, sh, k, fds[1], ws->next, ws->to, share, !ws->lazy);
 	}
 	close(fds[1]);
 	ws->pid = pid;
 	ws->fd = fds[0];
-	ws->start = ws->next;
+	ws->taken = 0;
 	ws->in.len = 0;
 	ws->why[0] = 0;
 	return 0;
 }
 
-/* Spools the whole frames read so far. */
-static int take_frames(hd_result *res, wslot *ws, int *done, void (*progress)(void *, double), void *ud,
-		       hd_err *err)
+/* Spools the whole frames read so far.  A worker sends its subjects in
+ * order: the rest of its range, then chunk after chunk. */
+static int take_frames(hd_result *res, const shared *sh, wslot *ws, int *done, void (*progress)(void *, double),
+		       void *ud, hd_err *err)
 {
 	int total = res->nreps + res->nteams;
 	size_t off = 0;
 	long len;
-	hd_kind kind = HD_REP;
-	int idx = -1;
 	while ((len = hd_frame_length(ws->in.p + off, ws->in.len - off)) > 0) {
+		hd_kind kind;
+		int idx;
 		if (hd_frame_subject(res, ws->in.p + off, (size_t)len, &kind, &idx)) {
 			len = -1;
 			break;
 		}
+		int pos = (kind == HD_REP ? 0 : res->nreps) + idx;
+		if (pos >= ws->to && ws->next == ws->to && pos % sh->chunk == 0) {
+			ws->from = ws->next = pos; /* its range is done: the chunk it took next */
+			ws->to = chunk_end(sh, pos);
+		}
+		if (pos != ws->next) {
+			len = -1; /* not the next subject, nor the start of a chunk */
+			break;
+		}
+		ws->next = pos + 1;
+		ws->taken++;
 		off += (size_t)len;
 		if (progress && ++*done % (total / 100 + 1) == 0)
 			progress(ud, (double)*done / total);
 	}
-	if (len < 0)
+	int rc = off ? hd_spool_add(res, ws->in.p, off, err) : 0;
+	if (len < 0 || rc == HD_EINPUT)
 		return hd_err_set(err, HD_EIO, "internal error: a malformed result from the worker");
-	if (off) {
-		int rc = hd_spool_add(res, ws->in.p, off, err);
-		if (rc == HD_EINPUT)
-			return hd_err_set(err, HD_EIO, "internal error: a malformed result from the worker");
-		if (rc)
-			return rc;
-		/* A worker's frames come in the order of its subjects. */
-		ws->next = (kind == HD_REP ? 0 : res->nreps) + idx + 1;
-	}
+	if (rc)
+		return rc;
 	memmove(ws->in.p, ws->in.p + off, ws->in.len - off);
 	ws->in.len -= off;
 	return 0;
@@ -221,7 +263,7 @@ static int take_frames(hd_result *res, wslot *ws, int *done, void (*progress)(vo
 /* Reaps the worker of a slot whose pipe closed.  Returns 1 when its
  * share is done, 0 when a fresh worker must go on from ws->next (the
  * call it was in is now a skip), or an error. */
-static int reap(hd_engine *e, wslot *ws, hd_mshare *share, int k, hd_err *err)
+static int reap(hd_engine *e, wslot *ws, const shared *sh, hd_mshare *share, int k, hd_err *err)
 {
 	int status = 0;
 	close(ws->fd);
@@ -231,6 +273,13 @@ static int reap(hd_engine *e, wslot *ws, hd_mshare *share, int k, hd_err *err)
 	/* What it was computing for the others is free to compute again. */
 	hd_mshare_release(share, k);
 	hd_watch *w = ws->w;
+	int first = ws->first;
+	ws->first = 0;
+	/* A chunk it took and sent nothing of is the next worker's. */
+	if (ws->next == ws->to && w->chunk >= 0 && w->chunk * sh->chunk >= ws->to) {
+		ws->from = ws->next = w->chunk * sh->chunk;
+		ws->to = chunk_end(sh, ws->from);
+	}
 	char why[256];
 	snprintf(why, sizeof why, "%s", ws->why);
 	if (!why[0] && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
@@ -254,7 +303,7 @@ static int reap(hd_engine *e, wslot *ws, hd_mshare *share, int k, hd_err *err)
 		else
 			snprintf(why, sizeof why, "the evaluator stopped unexpectedly (exit %d) in this rule",
 				 WEXITSTATUS(status));
-		if (w->rule < 0 && ws->next == ws->from && ws->start == ws->from)
+		if (w->rule < 0 && first && !ws->taken)
 			return hd_err_set(err, HD_EIO, "the evaluation worker failed before any rule ran (%s)",
 					  why);
 	}
@@ -296,13 +345,19 @@ int hd_worker_run(hd_engine *e, hd_result *res, void (*progress)(void *, double)
 		return err->code;
 	}
 	int total = res->nreps + res->nteams, nw = worker_count(total);
-	hd_watch *w = mmap(NULL, sizeof *w * (size_t)nw, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
-			   0);
-	if (w == MAP_FAILED) {
+	shared *sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED) {
 		hd_result_free(res);
 		return hd_err_set(err, HD_EIO, "cannot share memory with the evaluation worker: %s",
 				  strerror(errno));
 	}
+	/* Sixteen chunks a worker or more: the last to end ends at most a
+	 * small chunk after the others. */
+	sh->total = total;
+	sh->chunk = total / (nw * 16);
+	sh->chunk = sh->chunk < 1 ? 1 : sh->chunk > CHUNK_MAX ? CHUNK_MAX : sh->chunk;
+	sh->nchunks = (total + sh->chunk - 1) / sh->chunk;
+	atomic_init(&sh->next_chunk, 0);
 	/* Without the table (no memory for it) each worker computes alone. */
 	hd_mshare *share = nw > 1 ? hd_mshare_new(e) : NULL;
 	/* Up front, only what the rules read: a metric no rule names costs a
@@ -319,14 +374,26 @@ int hd_worker_run(hd_engine *e, hd_result *res, void (*progress)(void *, double)
 	wslot ws[HD_MAX_WORKERS];
 	memset(ws, 0, sizeof ws);
 	int rc = 0, done = 0, running = 0;
-	for (int k = 0; k < nw; k++) {
-		ws[k].w = &w[k];
-		ws[k].from = ws[k].next = (int)((long long)total * k / nw);
-		ws[k].to = (int)((long long)total * (k + 1) / nw);
-		if (ws[k].from < ws[k].to && !rc && !(rc = start(e, res, &ws[k], k, share, err)))
+	for (int k = 0; k < nw && total; k++) {
+		ws[k].w = &sh->w[k];
+		ws[k].first = 1;
+		if (!rc && !(rc = start(e, res, &ws[k], k, sh, share, err)))
 			running++;
 	}
-	while (running) {
+	for (;;) {
+		if (!running) {
+			/* Every worker is done.  A subject that never came (a
+			 * worker died as it took a chunk, before its watch page
+			 * could say which) is evaluated now. */
+			int missing = rc ? -1 : hd_spool_missing(res);
+			if (missing < 0)
+				break;
+			ws[0].from = ws[0].next = missing;
+			ws[0].to = chunk_end(sh, missing);
+			if ((rc = start(e, res, &ws[0], 0, sh, share, err)))
+				break;
+			running++;
+		}
 		struct pollfd pfd[HD_MAX_WORKERS];
 		int slot_of[HD_MAX_WORKERS], np = 0;
 		for (int k = 0; k < nw; k++)
@@ -345,26 +412,27 @@ int hd_worker_run(hd_engine *e, hd_result *res, void (*progress)(void *, double)
 				continue;
 			if (n > 0) {
 				hd_buf_put(&s->in, chunk, (size_t)n);
-				if (!rc && (rc = take_frames(res, s, &done, progress, ud, err)))
+				if (!rc && (rc = take_frames(res, sh, s, &done, progress, ud, err)))
 					kill(s->pid, SIGKILL);
 				continue;
 			}
 			/* The worker closed its end: done, dead or stopped. */
 			running--;
-			int r = reap(e, s, share, slot_of[i], err);
+			int r = reap(e, s, sh, share, slot_of[i], err);
 			if (r < 0 && !rc)
 				rc = r;
-			else if (r == 0 && !rc && !(rc = start(e, res, s, slot_of[i], share, err)))
+			else if (r == 0 && !rc && !(rc = start(e, res, s, slot_of[i], sh, share, err)))
 				running++;
 		}
 		double now = hd_now();
 		for (int k = 0; k < nw; k++) {
+			const hd_watch *w = ws[k].w;
 			if (!ws[k].pid || ws[k].why[0])
 				continue;
 			if (rc) { /* the run failed: the others' work is for nothing */
 				kill(ws[k].pid, SIGKILL);
 				snprintf(ws[k].why, sizeof ws[k].why, "the run failed");
-			} else if ((w[k].rule >= 0 || w[k].prefetch) && now > w[k].deadline + GRACE_S) {
+			} else if ((w->rule >= 0 || w->prefetch) && now > w->deadline + GRACE_S) {
 				kill(ws[k].pid, SIGKILL);
 				snprintf(ws[k].why, sizeof ws[k].why,
 					 "time limit of %d ms exceeded: the rule was stopped (sandbox.time_ms)",
@@ -377,7 +445,7 @@ int hd_worker_run(hd_engine *e, hd_result *res, void (*progress)(void *, double)
 	hd_mshare_free(share);
 	e->prefetch = NULL;
 	free(needed);
-	munmap(w, sizeof *w * (size_t)nw);
+	munmap(sh, sizeof *sh);
 	if (rc) {
 		hd_result_free(res);
 		return rc;

@@ -9,6 +9,7 @@ sys.dont_write_bytecode = True  # keep the source tree clean
 
 import json
 import os
+import random
 import signal
 import subprocess
 import time
@@ -51,6 +52,19 @@ def workers_of(test, pid, n):
             return kids
         time.sleep(0.02)
     test.fail("%d workers did not appear" % n)
+
+
+SPIN = '''
+score "spin" { weight = 1, doc = "a moment of work for every subject",
+  fn = function(subject, m)
+    local x = 0
+    for i = 1, 2000000 do x = x + i % 7 end
+    return 0.5, "spun"
+  end }
+
+recognize "named" { doc = "a message from the card", when = function(rep, m) return rep.id % 3 == 0 end,
+  message = "${name} is a multiple of three" }
+'''
 
 
 class DefaultRules(HuddleTestCase):
@@ -243,24 +257,83 @@ class WhatIsComputedUpFront(HuddleTestCase):
 
 
 class WatchdogWithTwoWorkers(test_watchdog.Watchdog):
-    """test_watchdog.py's cases again, the subjects split between two
-    workers: the stuck, stalled and crashed calls are in the second one's
-    share (Cy), the slow C call in the first one's (Ben)."""
+    """test_watchdog.py's cases again, the subjects shared by two workers
+    that take them one at a time (so few subjects make chunks of one):
+    while one is held by a rule (Cy's wait, Ben's slow C call), the other
+    goes on with the rest."""
 
     def setUp(self):
         super().setUp()
         self.env = dict(self.env, HUDDLE_WORKERS="2")
 
     def wait_for_worker(self, pid):
-        """The second worker (Cy, Dee and the team): the later of the two
-        forked, alive after the first has had time to finish Ana and Ben."""
+        """Cy's worker: the one left when the other has taken and finished
+        every other subject, or the second of two still held after a
+        while (Ben's slow call holds the other then; stopping either ends
+        the same way, each call at its deadline)."""
         deadline = time.monotonic() + 10
-        while not children(pid) and time.monotonic() < deadline:
+        seen = set()
+        while time.monotonic() < deadline:
+            kids = children(pid)
+            seen.update(kids)
+            if len(seen) >= 2 and len(kids) == 1:
+                return kids[0]
+            if len(kids) == 2 and time.monotonic() > deadline - 9.7:
+                return max(kids)
             time.sleep(0.01)
-        time.sleep(0.05)
-        kids = children(pid)
-        self.assertTrue(kids, "no worker appeared")
-        return max(kids)
+        self.fail("no worker appeared")
+
+
+class RandomKills(HuddleTestCase):
+    """Workers killed at random moments, over and over: every subject is
+    still in the report once, and each one no kill touched is as a run
+    without kills has it."""
+
+    def setUp(self):
+        super().setUp()
+        self.ok("demo", "--db", "d.db", "--reps", "120", "--seed", "5", "--end", "2026-Q3")
+        # A rule that takes a moment for every subject, so that the kills
+        # land inside the rules.
+        self.write("huddle.cfg", 'scripts = [ "rules" ];\nsandbox = { instructions = 2000000000; };\n')
+        self.write("rules/slow.lua", SPIN)
+
+    def test_every_subject_arrives_once_whatever_worker_dies(self):
+        env = dict(self.env, HUDDLE_WORKERS="1")
+        calm = self.ok(*EVAL, env=env).json()
+        calm_cards = {(k, c["id"]): c for k in ("reps", "teams") for c in calm[k]}
+        self.assertTrue(all(not c["errors"] for c in calm_cards.values()))
+        rng = random.Random(7)
+        proc = subprocess.Popen([hcli.HUDDLE] + EVAL, cwd=self.tmp, env=dict(self.env, HUDDLE_WORKERS="2"),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        kills = 0
+        deadline = time.monotonic() + 60
+        time.sleep(0.3)  # both workers in their rules by now
+        while proc.poll() is None and kills < 6 and time.monotonic() < deadline:
+            time.sleep(rng.uniform(0.02, 0.15))
+            kids = children(proc.pid)
+            if kids:
+                try:
+                    os.kill(rng.choice(kids), signal.SIGKILL)
+                    kills += 1
+                except ProcessLookupError:
+                    pass
+        out, err = proc.communicate(timeout=hcli.TIMEOUT)
+        self.assertEqual(proc.returncode, 0, err)
+        self.assertGreater(kills, 2, "the run ended before the workers could be killed")
+        doc = json.loads(out)
+        ids = [(k, c["id"]) for k in ("reps", "teams") for c in doc[k]]
+        self.assertEqual(sorted(ids), sorted(calm_cards), "each subject once")
+        hit = 0
+        for k in ("reps", "teams"):
+            for c in doc[k]:
+                if c["errors"]:
+                    hit += 1
+                    for e in c["errors"]:
+                        self.assertRegex(e["message"], "crashed the evaluator \\(signal 9\\)|"
+                                         "stopped unexpectedly", c["name"])
+                else:
+                    self.assertEqual(c, calm_cards[(k, c["id"])], c["name"])
+        self.assertLessEqual(hit, kills)
 
 
 if __name__ == "__main__":
