@@ -384,8 +384,8 @@ static void load(hd_spool *s, const hd_scorecard *head, hd_scorecard *c, hd_aren
 		s->in.cap = 4096;
 		s->in.p = hd_xrealloc(s->in.p, s->in.cap);
 	}
-	size_t got = s->size - off < s->in.cap ? (size_t)(s->size - off) : s->in.cap;
-	if (read_at(s, s->in.p, got, off) == 0) {
+	size_t got = off >= s->size ? 0 : s->size - off < s->in.cap ? (size_t)(s->size - off) : s->in.cap;
+	if (got && read_at(s, s->in.p, got, off) == 0) {
 		/* Checked when it arrived: it decodes now as it did then. */
 		int32_t n = got >= 4 ? i32_at(s->in.p, 0) : 0;
 		size_t len = n >= HEADER && (uint64_t)n <= s->size - off ? (size_t)n : 0;

@@ -12,15 +12,12 @@ import subprocess
 import time
 
 import hcli
-from hcli import HuddleTestCase, insert, main
+import test_workers
+from hcli import HuddleTestCase, main
 
 # One rep's rule waits for a slow metric, so the run lasts long enough
 # to look at the host's open files.
-RULES = '''
-metric "slow_count" { doc = "the reps' ids, after a long count",
-  sql = [[WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < :param_n)
-          SELECT r.id, r.id + (SELECT max(x) FROM c) - :param_n FROM reps r]] }
-
+RULES = test_workers.SLOW_COUNT + '''
 score "ids" { weight = 1, doc = "the last rep waits for the slow metric",
   fn = function(rep, m)
     if rep.id == 20 then return m.slow_count / 100, "waited" end
@@ -36,12 +33,7 @@ class Spool(HuddleTestCase):
 
     def setUp(self):
         super().setUp()
-        self.init_db("d.db")
-        con = self.connect("d.db")
-        insert(con, "teams", [{"id": 1, "name": "West"}, {"id": 2, "name": "East"}])
-        insert(con, "reps", [{"id": i, "name": "Rep %d" % i, "team_id": 1 + i % 2} for i in range(1, 21)])
-        con.commit()
-        con.close()
+        test_workers.twenty_reps(self)
         self.write("rules/r.lua", RULES)
         self.write("huddle.cfg", 'scripts = [ "rules" ];\nsandbox = { sql_ms = 120000; time_ms = 120000; };\n'
                    'rules = { params = { n = 3000000; }; };\n')

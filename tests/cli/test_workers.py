@@ -43,6 +43,16 @@ def children(pid):
         return []
 
 
+def twenty_reps(test):
+    """d.db with reps 1 to 20 in two teams, West and East."""
+    test.init_db("d.db")
+    con = test.connect("d.db")
+    insert(con, "teams", [{"id": 1, "name": "West"}, {"id": 2, "name": "East"}])
+    insert(con, "reps", [{"id": i, "name": "Rep %d" % i, "team_id": 1 + i % 2} for i in range(1, 21)])
+    con.commit()
+    con.close()
+
+
 def workers_of(test, pid, n):
     """The pids of the host's first n workers, once they all run."""
     deadline = time.monotonic() + 10
@@ -108,10 +118,14 @@ class DefaultRules(HuddleTestCase):
             self.assertGreater(len(r.json()["reps"]), 100)
 
 
-SLOW_METRIC = '''
+# A metric that takes as long as the config's rules.params.n says.
+SLOW_COUNT = '''
 metric "slow_count" { doc = "the reps' ids, after a long count",
   sql = [[WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < :param_n)
           SELECT r.id, r.id + (SELECT max(x) FROM c) - :param_n FROM reps r]] }
+'''
+
+SLOW_METRIC = SLOW_COUNT + '''
 
 metric "broken" { doc = "names a rep twice",
   sql = [[SELECT id, 1 FROM reps UNION ALL SELECT 1, 2]] }
@@ -128,12 +142,7 @@ class SharedMetrics(HuddleTestCase):
 
     def setUp(self):
         super().setUp()
-        self.init_db("d.db")
-        con = self.connect("d.db")
-        insert(con, "teams", [{"id": 1, "name": "West"}, {"id": 2, "name": "East"}])
-        insert(con, "reps", [{"id": i, "name": "Rep %d" % i, "team_id": 1 + i % 2} for i in range(1, 21)])
-        con.commit()
-        con.close()
+        twenty_reps(self)
         self.write("rules/r.lua", SLOW_METRIC)
 
     def config(self, n):
