@@ -75,6 +75,27 @@ class Spool(HuddleTestCase):
         con.close()
         self.assertEqual(saved, [(i, "Rep %d has an even id" % i) for i in range(2, 21, 2)])
 
+    def test_a_full_TMPDIR_fails_the_run_and_nothing_is_written(self):
+        tiny = os.path.join(self.tmp, "tiny")
+        os.mkdir(tiny)
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", tiny],
+                          capture_output=True).returncode:
+            self.skipTest("cannot mount a small tmpfs here (it needs root)")
+        try:
+            # Twenty cards of 2 KB each do not fit in 16 KB.
+            self.write("rules/r.lua", 'score "long" { weight = 1, doc = "a long why",\n'
+                       '  fn = function(rep, m) return 0.5, string.rep("x", 2000) end }\n')
+            r = self.fails(4, "eval", "--db", "d.db", "--period", "2026-Q3", "--format", "json", "--output",
+                           "out.json", env=dict(self.env, TMPDIR=tiny))
+            self.assertIn("writing the scorecards to a temporary file: No space left on device", r.err)
+            self.assertEqual(os.listdir(tiny), [], "nothing is left in TMPDIR")
+        finally:
+            subprocess.run(["umount", tiny], check=True)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "out.json")))
+        con = self.connect("d.db")
+        self.assertEqual(con.execute("SELECT count(*) FROM runs").fetchone()[0], 0, "no run saved")
+        con.close()
+
     def test_a_TMPDIR_that_cannot_be_used_is_named_and_nothing_is_written(self):
         missing = os.path.join(self.tmp, "no-such-folder")
         r = self.fails(4, "eval", "--db", "d.db", "--period", "2026-Q3", "--format", "json", "--output", "out.json",
