@@ -316,7 +316,7 @@ class RandomKills(HuddleTestCase):
         deadline = time.monotonic() + 60
         time.sleep(0.3)  # both workers in their rules by now
         while proc.poll() is None and kills < 6 and time.monotonic() < deadline:
-            time.sleep(rng.uniform(0.02, 0.15))
+            time.sleep(rng.uniform(0.02, 0.1))
             kids = children(proc.pid)
             if kids:
                 try:
