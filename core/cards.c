@@ -296,28 +296,26 @@ int hd_spool_open(hd_result *res, const hd_rules *rules, hd_err *err)
 	return 0;
 }
 
-int hd_spool_add(hd_result *res, const unsigned char *p, size_t n, hd_err *err)
+int hd_spool_frame(hd_result *res, const unsigned char *p, size_t n, size_t at, hd_kind kind, int index)
 {
 	hd_spool *s = res->spool;
-	for (size_t at = 0; at < n;) {
-		long len = hd_frame_length(p + at, n - at);
-		hd_kind kind;
-		int idx;
-		if (len <= 0 || hd_frame_subject(res, p + at, (size_t)len, &kind, &idx))
-			return hd_err_set(err, HD_EINPUT, "a malformed frame");
-		hd_scorecard *c = kind == HD_REP ? &res->reps[idx] : &res->teams[idx];
-		hd_scorecard body;
-		hd_arena_reset(&s->check);
-		if (hd_frame_decode(s->rules, p + at, (size_t)len, &body, &s->check))
-			return hd_err_set(err, HD_EINPUT, "a malformed frame");
-		c->has_score = body.has_score;
-		c->score = body.score;
-		c->nerrs = body.nerrs;
-		c->nrecs = body.nrecs;
-		c->ncoach = body.ncoach;
-		s->off[kind][idx] = s->size + at;
-		at += (size_t)len;
-	}
+	hd_scorecard body;
+	hd_arena_reset(&s->check);
+	if (hd_frame_decode(s->rules, p, n, &body, &s->check))
+		return -1;
+	hd_scorecard *c = kind == HD_REP ? &res->reps[index] : &res->teams[index];
+	c->has_score = body.has_score;
+	c->score = body.score;
+	c->nerrs = body.nerrs;
+	c->nrecs = body.nrecs;
+	c->ncoach = body.ncoach;
+	s->off[kind][index] = s->size + at;
+	return 0;
+}
+
+int hd_spool_write(hd_result *res, const unsigned char *p, size_t n, hd_err *err)
+{
+	hd_spool *s = res->spool;
 	for (size_t done = 0; done < n;) {
 		ssize_t w = write(s->fd, p + done, n - done);
 		if (w < 0 && errno == EINTR)

@@ -6,9 +6,9 @@
  * of the host).  The host does not keep a million decoded cards in
  * memory until it can rank them: it writes the frames to an unlinked
  * temporary file, the spool, and keeps of each card only its header
- * (subject, score, ranks, how many items of each kind).  A reporter asks for the whole
- * card with hd_result_card, which decodes it from the spool when the
- * reporter reaches it, in whatever order it writes them.
+ * (subject, score, ranks, how many items of each kind).  A reporter asks
+ * for the whole card with hd_result_card, which decodes it from the
+ * spool when the reporter reaches it, in whatever order it writes them.
  */
 #ifndef HUDDLE_CARDS_H
 #define HUDDLE_CARDS_H
@@ -46,11 +46,16 @@ int hd_frame_decode(const hd_rules *rules, const unsigned char *p, size_t n, hd_
  * when res is freed. */
 int hd_spool_open(hd_result *res, const hd_rules *rules, hd_err *err);
 
-/* Appends n bytes of whole frames (at least one) to the spool and
- * records where each card's frame is; sets each card's score and counts
- * of errors, recognitions and coaching items from its frame.  Returns 0, HD_EIO when the file cannot be
- * written, or HD_EINPUT for a malformed frame (an internal error). */
-int hd_spool_add(hd_result *res, const unsigned char *p, size_t n, hd_err *err);
+/* Takes one whole frame of subject (kind, index), as hd_frame_subject
+ * read it, which the next hd_spool_write writes `at` bytes into its
+ * data: checks it, records where the card will be, and sets the card's
+ * score and counts of errors, recognitions and coaching items from it.
+ * Returns 0, or -1 when the frame is malformed. */
+int hd_spool_frame(hd_result *res, const unsigned char *p, size_t n, size_t at, hd_kind kind, int index);
+
+/* Appends n bytes, whole frames hd_spool_frame took, to the spool;
+ * HD_EIO when the file cannot be written. */
+int hd_spool_write(hd_result *res, const unsigned char *p, size_t n, hd_err *err);
 
 /* The first run position (reps, then teams) with no card yet, or -1. */
 int hd_spool_missing(const hd_result *res);

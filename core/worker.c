@@ -173,11 +173,11 @@ static void add_skip(hd_engine *e, const hd_watch *w, const char *why)
 }
 
 /* A worker's place in the run: the run positions (reps, then teams)
- * [from, to) it works on, a chunk or what is left of one, of which those
- * before `next` have arrived. */
+ * [next, to) still to come of the chunk it works on (or what was left of
+ * one when it started). */
 typedef struct wslot {
 	hd_watch *w;
-	int from, to, next;
+	int next, to;
 	int first;    /* the running worker is the slot's first */
 	int taken;    /* cards from the running worker */
 	int lazy;     /* a worker died computing metrics up front: no more of that */
@@ -237,11 +237,12 @@ static int take_frames(hd_result *res, const shared *sh, wslot *ws, int *done, v
 		}
 		int pos = (kind == HD_REP ? 0 : res->nreps) + idx;
 		if (pos >= ws->to && ws->next == ws->to && pos % sh->chunk == 0) {
-			ws->from = ws->next = pos; /* its range is done: the chunk it took next */
+			ws->next = pos; /* its range is done: the chunk it took next */
 			ws->to = chunk_end(sh, pos);
 		}
-		if (pos != ws->next) {
-			len = -1; /* not the next subject, nor the start of a chunk */
+		/* Not the next subject, nor the start of a chunk; or a bad body. */
+		if (pos != ws->next || hd_spool_frame(res, ws->in.p + off, (size_t)len, off, kind, idx)) {
+			len = -1;
 			break;
 		}
 		ws->next = pos + 1;
@@ -250,9 +251,9 @@ static int take_frames(hd_result *res, const shared *sh, wslot *ws, int *done, v
 		if (progress && ++*done % (total / 100 + 1) == 0)
 			progress(ud, (double)*done / total);
 	}
-	int rc = off ? hd_spool_add(res, ws->in.p, off, err) : 0;
-	if (len < 0 || rc == HD_EINPUT)
+	if (len < 0)
 		return hd_err_set(err, HD_EIO, "internal error: a malformed result from the worker");
+	int rc = off ? hd_spool_write(res, ws->in.p, off, err) : 0;
 	if (rc)
 		return rc;
 	memmove(ws->in.p, ws->in.p + off, ws->in.len - off);
@@ -277,8 +278,8 @@ static int reap(hd_engine *e, wslot *ws, const shared *sh, hd_mshare *share, int
 	ws->first = 0;
 	/* A chunk it took and sent nothing of is the next worker's. */
 	if (ws->next == ws->to && w->chunk >= 0 && w->chunk * sh->chunk >= ws->to) {
-		ws->from = ws->next = w->chunk * sh->chunk;
-		ws->to = chunk_end(sh, ws->from);
+		ws->next = w->chunk * sh->chunk;
+		ws->to = chunk_end(sh, ws->next);
 	}
 	char why[256];
 	snprintf(why, sizeof why, "%s", ws->why);
@@ -388,7 +389,7 @@ int hd_worker_run(hd_engine *e, hd_result *res, void (*progress)(void *, double)
 			int missing = rc ? -1 : hd_spool_missing(res);
 			if (missing < 0)
 				break;
-			ws[0].from = ws[0].next = missing;
+			ws[0].next = missing;
 			ws[0].to = chunk_end(sh, missing);
 			if ((rc = start(e, res, &ws[0], 0, sh, share, err)))
 				break;
