@@ -43,6 +43,13 @@ def children(pid):
         return []
 
 
+def cpu(pid):
+    """The CPU time pid has used, in clock ticks."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
 def twenty_reps(test):
     """d.db with reps 1 to 20 in two teams, West and East."""
     test.init_db("d.db")
@@ -192,10 +199,6 @@ class SharedMetrics(HuddleTestCase):
     def busiest(self, pids):
         """The worker that spends the most CPU over a moment: the one
         running the count (the other sleeps while it waits)."""
-        def cpu(pid):
-            with open("/proc/%d/stat" % pid) as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            return int(fields[11]) + int(fields[12])
         time.sleep(0.3)
         before = {p: cpu(p) for p in pids}
         time.sleep(0.5)
@@ -276,19 +279,21 @@ class WatchdogWithTwoWorkers(test_watchdog.Watchdog):
         self.env = dict(self.env, HUDDLE_WORKERS="2")
 
     def wait_for_worker(self, pid):
-        """Cy's worker, a moment after the start: the one left when the
-        other has finished every other subject (it can come and go within
-        milliseconds), or the later of two still held (Ben's slow call
-        holds the other; stopping either ends the same way, each call at
-        its deadline)."""
+        """A worker held by a rule: the first to have used a fifth of a
+        second of CPU.  The one that takes the other subjects finishes
+        them in milliseconds and goes; Cy's wait (or, where the test keeps
+        it, Ben's slow call: stopping either ends the same way, each call
+        at its deadline) keeps its worker busy."""
         deadline = time.monotonic() + 10
-        time.sleep(0.3)
         while time.monotonic() < deadline:
-            kids = children(pid)
-            if kids:
-                return max(kids)
+            for kid in children(pid):
+                try:
+                    if cpu(kid) >= 20:
+                        return kid
+                except OSError:
+                    pass  # gone meanwhile
             time.sleep(0.01)
-        self.fail("no worker appeared")
+        self.fail("no worker held by a rule appeared")
 
 
 class RandomKills(HuddleTestCase):
